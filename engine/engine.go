@@ -1,0 +1,37 @@
+package engine
+
+import (
+	"github.com/bylaw-dev/bylaw/engine/jmespath"
+	"github.com/bylaw-dev/bylaw/engine/variables"
+)
+
+// Engine compiles and evaluates policies. It is safe for concurrent use and holds no per-request state.
+type Engine struct {
+	jp   *jmespath.Interpreter
+	vars *variables.Compiler
+}
+
+// Option configures an Engine.
+type Option func(*options)
+
+type options struct {
+	jmespath []jmespath.Option
+}
+
+// WithJMESPathOptions passes options (clock, random source) to the JMESPath interpreter.
+func WithJMESPathOptions(opts ...jmespath.Option) Option {
+	return func(o *options) { o.jmespath = append(o.jmespath, opts...) }
+}
+
+// New returns an Engine.
+func New(opts ...Option) *Engine {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	jp := jmespath.New(o.jmespath...)
+	return &Engine{jp: jp, vars: variables.NewCompiler(jp)}
+}
+
+// JMESPath returns the engine's JMESPath interpreter, for callers that validate expressions.
+func (e *Engine) JMESPath() *jmespath.Interpreter { return e.jp }

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// EvalOptions carries what an evaluation needs besides the policy and the input.
+type EvalOptions struct {
+	// Loader fetches external context data; nil when no rule needs any.
+	Loader Loader
+	// Exceptions are the compiled PolicyExceptions in force.
+	Exceptions []*Exception
+}
+
+// Validate evaluates every rule of p on the input and returns the results of the rules that applied.
+func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) PolicyResult {
+	res := PolicyResult{Policy: p}
+	if p.Namespace != "" && p.Namespace != in.resource.Namespace {
+		return res
+	}
+	for _, r := range p.Rules {
+		rr, applied := e.evaluateRule(ctx, r, in, opts.Loader)
+		if !applied {
+			continue
+		}
+		if ex := exceptionFor(opts.Exceptions, p, r, in); ex != nil && rr.Status != StatusSkip {
+			rr.Status, rr.Exception = StatusSkip, ex.Key()
+			rr.Message = "rule is skipped due to policy exception " + ex.Key()
+		}
+		res.Rules = append(res.Rules, rr)
+		if p.ApplyOne && rr.Status != StatusSkip {
+			break
+		}
+	}
+	return res
+}
+
+// evaluateRule runs one rule; applied is false when match/exclude do not select the resource.
+func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
+	if !r.Selects(in) {
+		return RuleResult{}, false
+	}
+	result := RuleResult{Rule: r.Name, Type: r.Type}
+	if r.unsupported != "" {
+		result.Status, result.Message = StatusError, r.unsupported
+		return result, true
+	}
+	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
+	if err != nil {
+		return r.errorResult(err), true
+	}
+	pre, err := r.preconditions.evaluate(doc)
+	if err != nil {
+		return r.errorResult(fmt.Errorf("preconditions: %w", err)), true
+	}
+	if !pre.held {
+		result.Status, result.Message = StatusSkip, "preconditions not met"
+		return result, true
+	}
+	return e.validateRule(ctx, r, in, doc, loader), true
+}
+
+// Selects reports whether the rule's match selects the input and its exclude does not remove it.
+func (r *Rule) Selects(in *Input) bool {
+	if !r.match.Matches(&in.resource) {
+		return false
+	}
+	return r.exclude == nil || !r.exclude.Excludes(&in.resource)
+}
+
+// MatchesIgnoringExclude reports whether match selects the input, whatever exclude says; with Selects it tells an
+// excluded resource from one the rule never selected.
+func (r *Rule) MatchesIgnoringExclude(in *Input) bool { return r.match.Matches(&in.resource) }
+
+func (r *Rule) errorResult(err error) RuleResult {
+	return RuleResult{Rule: r.Name, Type: r.Type, Status: StatusError, Message: err.Error()}
+}

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"github.com/bylaw-dev/bylaw/engine/match"
+	"github.com/bylaw-dev/bylaw/engine/variables"
+	"github.com/bylaw-dev/bylaw/engine/wildcard"
+)
+
+// Action is what a failed validate rule does at admission.
+type Action string
+
+// Validation failure actions.
+const (
+	ActionAudit   Action = "Audit"
+	ActionEnforce Action = "Enforce"
+)
+
+// Policy is a compiled ClusterPolicy or Policy: immutable, safe for concurrent use.
+type Policy struct {
+	Kind        string // ClusterPolicy or Policy
+	Name        string
+	Namespace   string // set for a namespaced Policy
+	Annotations map[string]string
+	Action      Action
+	Background  bool
+	// ApplyOne stops evaluation at the first rule that applied (spec.applyRules: One).
+	ApplyOne  bool
+	Rules     []*Rule
+	overrides []actionOverride
+}
+
+type actionOverride struct {
+	action     Action
+	namespaces []string
+}
+
+// Key returns the policy's identity: "name" for a ClusterPolicy, "namespace/name" for a Policy.
+func (p *Policy) Key() string {
+	if p.Namespace == "" {
+		return p.Name
+	}
+	return p.Namespace + "/" + p.Name
+}
+
+// actionFor returns the failure action in force for a resource in namespace.
+func (p *Policy) actionFor(namespace string) Action {
+	for _, o := range p.overrides {
+		for _, ns := range o.namespaces {
+			if wildcard.Match(ns, namespace) {
+				return o.action
+			}
+		}
+	}
+	return p.Action
+}
+
+// ActionFor returns the failure action in force for a resource in namespace, after overrides.
+func (p *Policy) ActionFor(namespace string) Action { return p.actionFor(namespace) }
+
+// Rule is one compiled rule.
+type Rule struct {
+	Name string
+	Type RuleType
+	// Autogen is the rule the loader generated this one from, or "" for a rule written in the policy.
+	Autogen string
+
+	match         *match.Matcher
+	exclude       *match.Matcher
+	context       []contextEntry
+	preconditions *conditionTree
+	validate      *validation
+	// unsupported, when set, is the reason the engine cannot evaluate this rule yet; it yields an error result.
+	unsupported string
+}
+
+type validation struct {
+	message    *variables.Template
+	pattern    *patternProgram
+	anyPattern []*patternProgram
+	deny       *conditionTree
+	foreach    []*foreachProgram
+}
+
+type foreachProgram struct {
+	list          *variables.Template
+	elementScope  *bool
+	context       []contextEntry
+	preconditions *conditionTree
+	pattern       *patternProgram
+	anyPattern    []*patternProgram
+	deny          *conditionTree
+	nested        []*foreachProgram
+}

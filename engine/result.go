@@ -1,0 +1,54 @@
+package engine
+
+// Status is the outcome of one rule on one resource.
+type Status string
+
+// The rule outcomes, as in PolicyReports.
+const (
+	StatusPass  Status = "pass"
+	StatusFail  Status = "fail"
+	StatusWarn  Status = "warn"
+	StatusError Status = "error"
+	StatusSkip  Status = "skip"
+)
+
+// RuleType names the kind of work a rule does.
+type RuleType string
+
+// Rule types of the Kyverno v1 policy language.
+const (
+	RuleValidate     RuleType = "Validation"
+	RuleMutate       RuleType = "Mutation"
+	RuleGenerate     RuleType = "Generation"
+	RuleVerifyImages RuleType = "ImageVerify"
+)
+
+// RuleResult is the outcome of one rule of one policy on one resource.
+type RuleResult struct {
+	Rule    string
+	Type    RuleType
+	Status  Status
+	Message string
+	// Exception names the PolicyException (namespace/name) that turned a failure into a skip, if any.
+	Exception string
+}
+
+// PolicyResult holds the results of every rule of a policy that applied to the resource. Rules whose match did not
+// select the resource, or whose exclude removed it, produce no result.
+type PolicyResult struct {
+	Policy *Policy
+	Rules  []RuleResult
+}
+
+// Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.
+func (r PolicyResult) Blocked(namespace string) bool {
+	if r.Policy.actionFor(namespace) != ActionEnforce {
+		return false
+	}
+	for _, rr := range r.Rules {
+		if rr.Status == StatusFail {
+			return true
+		}
+	}
+	return false
+}

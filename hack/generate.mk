@@ -1,0 +1,23 @@
+# generate.mk: code and CRD generation. Included from the top-level Makefile,
+# run from the repository root.
+#
+#   make controller-gen   install the pinned controller-gen (hack/tools.sh)
+#   make generate         regenerate deepcopy code and manifests/crds/*.yaml
+#
+# The controller-gen version is pinned in hack/tools.sh only.
+
+CRD_DIR ?= manifests/crds
+API_PATHS ?= ./api/...
+
+.PHONY: controller-gen generate
+
+controller-gen:
+	@bash hack/tools.sh controller-gen
+
+generate:
+	@set -e; cg="$$(bash hack/tools.sh controller-gen)"; \
+	echo "$$cg object paths=$(API_PATHS)"; \
+	"$$cg" object:headerFile=hack/boilerplate.go.txt paths="$(API_PATHS)"; \
+	mkdir -p "$(CRD_DIR)"; rm -f "$(CRD_DIR)"/bylaw.dev_*.yaml; \
+	echo "$$cg crd paths=$(API_PATHS) -> $(CRD_DIR)"; \
+	"$$cg" crd paths="$(API_PATHS)" output:crd:artifacts:config="$(CRD_DIR)"

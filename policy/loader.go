@@ -1,0 +1,201 @@
+package policy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	sigsjson "sigs.k8s.io/json"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+// Set is what a load produced: compiled policies and exceptions, and one error per document that failed.
+type Set struct {
+	Policies   []*engine.Policy
+	Exceptions []*engine.Exception
+	Errors     []*LoadError
+}
+
+// Loader reads and compiles policy documents with one engine.
+type Loader struct {
+	eng *engine.Engine
+}
+
+// NewLoader returns a Loader that compiles with e.
+func NewLoader(e *engine.Engine) *Loader { return &Loader{eng: e} }
+
+// LoadPaths loads every YAML file named, walking folders recursively. Documents that are not policies or exceptions
+// are ignored.
+func (l *Loader) LoadPaths(paths ...string) *Set {
+	set := &Set{}
+	files, errs := expandPaths(paths)
+	set.Errors = append(set.Errors, errs...)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			set.Errors = append(set.Errors, &LoadError{File: f, Err: fmt.Errorf("cannot read: %w", err)})
+			continue
+		}
+		set.merge(l.LoadBytes(f, data))
+	}
+	return set
+}
+
+// LoadBytes loads the documents of one file.
+func (l *Loader) LoadBytes(file string, data []byte) *Set {
+	set := &Set{}
+	docs, errs := splitDocuments(file, data)
+	set.Errors = append(set.Errors, errs...)
+	for _, d := range docs {
+		l.loadDocument(set, d)
+	}
+	return set
+}
+
+func (s *Set) merge(o *Set) {
+	s.Policies = append(s.Policies, o.Policies...)
+	s.Exceptions = append(s.Exceptions, o.Exceptions...)
+	s.Errors = append(s.Errors, o.Errors...)
+}
+
+type typeMeta struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+}
+
+func (l *Loader) loadDocument(set *Set, d document) {
+	var tm typeMeta
+	if err := json.Unmarshal(d.json, &tm); err != nil {
+		set.Errors = append(set.Errors, &LoadError{File: d.file, Document: d.index, Err: fmt.Errorf("not a Kubernetes object: %w", err)})
+		return
+	}
+	fail := func(field string, err error) {
+		set.Errors = append(set.Errors, &LoadError{File: d.file, Document: d.index, Kind: tm.Kind, Name: tm.Metadata.Name, Field: field, Err: err})
+	}
+	switch classify(tm.APIVersion, tm.Kind) {
+	case docPolicy:
+		p, field, err := l.loadPolicy(d.json, tm)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Policies = append(set.Policies, p)
+	case docException:
+		x, field, err := l.loadException(d.json)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Exceptions = append(set.Exceptions, x)
+	case docUnsupported:
+		fail("", fmt.Errorf("%s %s: %w", tm.APIVersion, tm.Kind, ErrUnsupportedKind))
+	}
+}
+
+type docClass int
+
+const (
+	docOther docClass = iota
+	docPolicy
+	docException
+	docUnsupported
+)
+
+func classify(apiVersion, kind string) docClass {
+	group, version, _ := strings.Cut(apiVersion, "/")
+	switch {
+	case (kind == "ClusterPolicy" || kind == "Policy") && isPolicyVersion(group, version):
+		return docPolicy
+	case kind == "PolicyException" && isExceptionVersion(group, version):
+		return docException
+	case group == "policies.kyverno.io":
+		return docUnsupported
+	}
+	return docOther
+}
+
+func isPolicyVersion(group, version string) bool {
+	return (group == v1alpha1.SchemeGroupVersion.Group && version == v1alpha1.SchemeGroupVersion.Version) ||
+		(group == "kyverno.io" && (version == "v1" || version == "v2beta1"))
+}
+
+func isExceptionVersion(group, version string) bool {
+	return (group == v1alpha1.SchemeGroupVersion.Group && version == v1alpha1.SchemeGroupVersion.Version) ||
+		(group == "kyverno.io" && (version == "v2" || version == "v2beta1" || version == "v2alpha1"))
+}
+
+// decodeStrict decodes JSON into obj, failing on unknown and duplicate fields; the field path of the first problem
+// is returned separately.
+func decodeStrict(data []byte, obj any) (string, error) {
+	strictErrs, err := sigsjson.UnmarshalStrict(data, obj)
+	if err != nil {
+		return fieldOf(err.Error()), fmt.Errorf("decoding: %w", err)
+	}
+	if len(strictErrs) > 0 {
+		return fieldOf(strictErrs[0].Error()), errors.Join(strictErrs...)
+	}
+	return "", nil
+}
+
+var quotedField = regexp.MustCompile(`field "([^"]+)"`)
+
+func fieldOf(msg string) string {
+	if m := quotedField.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func (l *Loader) loadPolicy(data []byte, tm typeMeta) (*engine.Policy, string, error) {
+	var obj v1alpha1.ClusterPolicy // ClusterPolicy and Policy share one schema
+	if field, err := decodeStrict(data, &obj); err != nil {
+		return nil, field, err
+	}
+	if obj.Name == "" {
+		return nil, "metadata.name", errors.New("required")
+	}
+	if field, err := checkRules(obj.Spec.Rules); err != nil {
+		return nil, field, err
+	}
+	src := engine.Source{Kind: tm.Kind, Name: obj.Name, Annotations: obj.Annotations, Spec: &obj.Spec}
+	if tm.Kind == "Policy" {
+		src.Namespace = obj.Namespace
+		if src.Namespace == "" {
+			src.Namespace = "default"
+		}
+	}
+	spec, err := withAutogen(&obj.Spec, obj.Annotations)
+	if err != nil {
+		return nil, "spec.rules", fmt.Errorf("autogen: %w", err)
+	}
+	src.Spec = spec
+	p, err := l.eng.Compile(src)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, "", nil
+}
+
+func (l *Loader) loadException(data []byte) (*engine.Exception, string, error) {
+	var obj v1alpha1.PolicyException
+	if field, err := decodeStrict(data, &obj); err != nil {
+		return nil, field, err
+	}
+	if obj.Namespace == "" {
+		obj.Namespace = "default"
+	}
+	x, err := l.eng.CompileException(&obj)
+	if err != nil {
+		return nil, "", err
+	}
+	return x, "", nil
+}
