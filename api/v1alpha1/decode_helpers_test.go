@@ -83,8 +83,8 @@ func splitYAMLDocuments(data []byte) ([][]byte, error) {
 	}
 }
 
-// decodeStrict converts YAML to JSON and decodes it into obj, failing on
-// unknown or duplicate fields. It returns the JSON it decoded.
+// decodeStrict converts YAML to JSON (duplicate keys are errors) and decodes it
+// into obj, failing on unknown fields. It returns the JSON it decoded.
 func decodeStrict(doc []byte, obj any) ([]byte, error) {
 	data, err := yaml.YAMLToJSONStrict(doc)
 	if err != nil {

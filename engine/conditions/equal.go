@@ -4,10 +4,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-
-	"k8s.io/apimachinery/pkg/api/resource"
-
-	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
 
 // equals implements Equals: the key's type decides how the value is read.
@@ -95,18 +91,18 @@ func stringEquals(k string, value any) bool {
 	if kd, vd, ok := durationOperands(k, value); ok {
 		return kd.Seconds() == vd.Seconds()
 	}
-	if kq, err := resource.ParseQuantity(k); err == nil {
+	if kq, ok := parseQuantity(k); ok {
 		switch v := value.(type) {
 		case string:
-			vq, err := resource.ParseQuantity(v)
-			return err == nil && kq.Cmp(vq) == 0
+			vq, ok := parseQuantity(v)
+			return ok && kq.Cmp(vq) == 0
 		case int, int64, float64:
 			vq, ok := numberQuantity(v)
 			return ok && kq.Cmp(vq) == 0
 		}
 	}
 	v, ok := value.(string)
-	return ok && wildcard.Match(v, k)
+	return ok && globMatch(v, k)
 }
 
 // deepEqual is reflect.DeepEqual for decoded JSON, without reflection for its types: same dynamic types, nil and

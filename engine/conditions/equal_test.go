@@ -40,6 +40,7 @@ var equalsRows = []row{
 	{name: "duration and other seconds", key: "2h", value: 3600.0, want: false},
 	{name: "seconds fraction truncated", key: "1s", value: 1.9, want: true},
 	{name: "bare zero is not a duration", key: "0", value: "0s", want: false},
+	{name: "suffix-only texts are zero quantities", key: "Mi", value: "m", want: true},
 	{name: "number key and duration", key: 3600, value: "1h", want: false},
 	{name: "version wildcard", key: "1.5.2", value: "1.5.*", want: true},
 	{name: "different versions", key: "1.5.0", value: "1.5.5", want: false},

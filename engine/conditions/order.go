@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/blang/semver/v4"
-	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // order is the comparison of an ordering operator, resolved once from the Operator.
@@ -119,8 +118,8 @@ func compareStringKey(o order, k string, value any) bool {
 	}
 	v, vIsString := value.(string)
 	if vIsString {
-		if kq, err := resource.ParseQuantity(k); err == nil {
-			if vq, err := resource.ParseQuantity(v); err == nil {
+		if kq, ok := parseQuantity(k); ok {
+			if vq, ok := parseQuantity(v); ok {
 				return o.holds(kq.Cmp(vq))
 			}
 		}

@@ -1,10 +1,6 @@
 package conditions
 
-import (
-	"strings"
-
-	"k8s.io/apimachinery/pkg/api/resource"
-)
+import "strings"
 
 // valueRange is a set-operator value of the form `low-high` (Kyverno's InRange pattern), for example `1-10`,
 // `-5-+5`, `100m-2` or `1h-2h`.
@@ -76,10 +72,10 @@ func boundHolds(k, bound string, o order) bool {
 			return o.durations(kd, bd)
 		}
 	}
-	bq, err := resource.ParseQuantity(bound)
-	if err != nil {
+	bq, ok := parseQuantity(bound)
+	if !ok {
 		return false
 	}
-	kq, err := resource.ParseQuantity(k)
-	return err == nil && o.holds(kq.Cmp(bq))
+	kq, ok := parseQuantity(k)
+	return ok && o.holds(kq.Cmp(bq))
 }

@@ -132,12 +132,36 @@ func durationText(x any) (time.Duration, bool) {
 	return parseDuration(s)
 }
 
+// parseQuantity parses s as a Kubernetes quantity. A cheap scan first rejects text the parser would reject anyway
+// (it only accepts signs, digits, '.' and the suffix letters eEinumkKMGTP; note that it reads "m" or "Gi" alone as
+// zero, which Kyverno inherits).
+func parseQuantity(s string) (resource.Quantity, bool) {
+	if s == "" {
+		return resource.Quantity{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isQuantityByte(s[i]) {
+			return resource.Quantity{}, false
+		}
+	}
+	q, err := resource.ParseQuantity(s)
+	return q, err == nil
+}
+
+func isQuantityByte(c byte) bool {
+	switch c {
+	case '+', '-', 'e', 'E', 'i', 'n', 'u', 'm', 'k', 'K', 'M', 'G', 'T', 'P':
+		return true
+	default:
+		return isNumberByte(c)
+	}
+}
+
 // numberQuantity reads a JSON number as a quantity, through its text form.
 func numberQuantity(v any) (resource.Quantity, bool) {
 	switch v.(type) {
 	case int, int64, float64:
-		q, err := resource.ParseQuantity(text(v))
-		return q, err == nil
+		return parseQuantity(text(v))
 	default:
 		return resource.Quantity{}, false
 	}

@@ -2,6 +2,7 @@ package conditions
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
@@ -69,7 +70,7 @@ func scalarMember(k string, value any, legacy bool) (found, ok bool) {
 		}
 		return false, true
 	case string:
-		if wildcard.Match(v, k) {
+		if globMatch(v, k) {
 			return true, true
 		}
 		if r, isRange := parseRange(v); isRange && !legacy {
@@ -182,7 +183,15 @@ func anyMatch(k string, members []string) bool {
 
 // matchEither reports whether a matches b with either one taken as the wildcard pattern.
 func matchEither(a, b string) bool {
-	return wildcard.Match(a, b) || wildcard.Match(b, a)
+	return globMatch(a, b) || globMatch(b, a)
+}
+
+// globMatch is wildcard.Match with a fast path for the common pattern without wildcards.
+func globMatch(pattern, s string) bool {
+	if strings.IndexByte(pattern, '*') < 0 && strings.IndexByte(pattern, '?') < 0 {
+		return pattern == s
+	}
+	return wildcard.Match(pattern, s)
 }
 
 // texts renders items with [text], appending to buf.

@@ -10,20 +10,23 @@ import (
 type patternForm uint8
 
 const (
-	formExact    patternForm = iota // no wildcard
-	formAny                         // only stars
-	formPrefix                      // "lit*"
-	formSuffix                      // "*lit"
-	formContains                    // "*lit*"
-	formGlob                        // anything else
+	formExact     patternForm = iota // no wildcard
+	formAny                          // only stars
+	formPrefix                       // "lit*"
+	formSuffix                       // "*lit"
+	formContains                     // "*lit*"
+	formAtLeast                      // only "?" and "*", with a star: "?*"
+	formRuneCount                    // only "?": "???"
+	formGlob                         // anything else
 )
 
 // pattern is a compiled wildcard: `*` matches any run of characters (also
 // none), `?` exactly one character.
 type pattern struct {
-	raw  string
-	lit  string
-	form patternForm
+	raw   string
+	lit   string
+	runes int // number of "?" for formAtLeast and formRuneCount
+	form  patternForm
 }
 
 // compilePattern classifies raw once so that matching is cheap.
@@ -35,6 +38,9 @@ func compilePattern(raw string) pattern {
 	if strings.Trim(raw, "*") == "" {
 		p.form = formAny
 		return p
+	}
+	if strings.Trim(raw, "*?") == "" {
+		return compileRunePattern(raw)
 	}
 	p.form = formGlob
 	if strings.Contains(raw, "?") {
@@ -58,6 +64,16 @@ func compilePattern(raw string) pattern {
 	return p
 }
 
+// compileRunePattern compiles a pattern made only of "?" and "*": it
+// matches on the number of characters alone.
+func compileRunePattern(raw string) pattern {
+	p := pattern{raw: raw, runes: strings.Count(raw, "?"), form: formRuneCount}
+	if strings.Contains(raw, "*") {
+		p.form = formAtLeast
+	}
+	return p
+}
+
 // isWildcard reports whether the pattern holds a wildcard character.
 func (p *pattern) isWildcard() bool { return p.form != formExact }
 
@@ -74,6 +90,10 @@ func (p *pattern) match(s string) bool {
 		return strings.HasSuffix(s, p.lit)
 	case formContains:
 		return strings.Contains(s, p.lit)
+	case formAtLeast:
+		return len(s) >= p.runes && utf8.RuneCountInString(s) >= p.runes
+	case formRuneCount:
+		return len(s) >= p.runes && utf8.RuneCountInString(s) == p.runes
 	default:
 		return globMatch(p.raw, s)
 	}

@@ -39,7 +39,11 @@ func (t *term) matchesText(v any) bool {
 	if !ok {
 		return false
 	}
-	return wildcard.Match(t.operand, s) == (t.op == opEqual)
+	matched := s == t.operand
+	if !matched && t.glob {
+		matched = wildcard.Match(t.operand, s)
+	}
+	return matched == (t.op == opEqual)
 }
 
 // textOf renders a scalar as Kyverno does before a text comparison (floats in exponent form).

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bylaw-dev/bylaw/engine/wildcard"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
@@ -45,6 +46,7 @@ func (op operator) holds(cmp int) bool {
 type term struct {
 	op      operator
 	operand string
+	glob    bool // operand holds `*` or `?`
 	dur     time.Duration
 	qty     resource.Quantity
 	isDur   bool
@@ -106,7 +108,7 @@ func splitOperator(cond string) (operator, string) {
 
 // newTerm pre-parses operand as a duration and as a quantity.
 func newTerm(op operator, operand string) term {
-	t := term{op: op, operand: operand}
+	t := term{op: op, operand: operand, glob: wildcard.Has(operand)}
 	if d, err := time.ParseDuration(operand); err == nil {
 		t.dur, t.isDur = d, true
 	}

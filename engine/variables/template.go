@@ -32,6 +32,26 @@ type part struct {
 	literal string
 	expr    string
 	query   jmespath.Query
+	// inner is set when the expression itself holds variables (`{{ a."{{ b }}" }}`): it is rendered first and the
+	// result compiled as the expression, innermost first as Kyverno does.
+	inner *Template
+}
+
+func (p *part) isVar() bool { return p.query != nil || p.inner != nil }
+
+func (p *part) search(doc any) (any, error) {
+	if p.inner == nil {
+		return p.query.Search(doc)
+	}
+	expr, err := p.inner.RenderString(doc)
+	if err != nil {
+		return nil, err
+	}
+	q, err := p.inner.c.jp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	return q.Search(doc)
 }
 
 // HasVariables reports whether s holds at least one unescaped `{{ ... }}` variable.
@@ -57,14 +77,29 @@ func (c *Compiler) Compile(s string) (*Template, error) {
 			t.parts = append(t.parts, part{literal: sp.text})
 			continue
 		}
-		q, err := c.jp.Compile(sp.text)
+		p, err := c.compilePart(sp.text)
 		if err != nil {
-			return nil, fmt.Errorf("variable {{%s}}: %w", sp.text, err)
+			return nil, err
 		}
-		t.parts = append(t.parts, part{expr: sp.text, query: q})
+		t.parts = append(t.parts, p)
 	}
-	t.whole = len(t.parts) == 1 && t.parts[0].query != nil
+	t.whole = len(t.parts) == 1 && t.parts[0].isVar()
 	return t, nil
+}
+
+func (c *Compiler) compilePart(expr string) (part, error) {
+	if strings.Contains(expr, "{{") {
+		inner, err := c.Compile(expr)
+		if err != nil {
+			return part{}, fmt.Errorf("variable {{%s}}: %w", expr, err)
+		}
+		return part{expr: expr, inner: inner}, nil
+	}
+	q, err := c.jp.Compile(expr)
+	if err != nil {
+		return part{}, fmt.Errorf("variable {{%s}}: %w", expr, err)
+	}
+	return part{expr: expr, query: q}, nil
 }
 
 // String returns the source text of the template.
@@ -72,8 +107,8 @@ func (t *Template) String() string { return t.raw }
 
 // IsConstant reports whether the template holds no variables.
 func (t *Template) IsConstant() bool {
-	for _, p := range t.parts {
-		if p.query != nil {
+	for i := range t.parts {
+		if t.parts[i].isVar() {
 			return false
 		}
 	}
@@ -96,19 +131,21 @@ func (t *Template) RenderString(doc any) (string, error) {
 
 func (t *Template) render(doc any, depth int) (any, error) {
 	if t.whole {
-		v, err := t.parts[0].query.Search(doc)
+		v, err := t.parts[0].search(doc)
 		if err != nil {
 			return nil, fmt.Errorf("variable {{%s}}: %w", t.parts[0].expr, err)
 		}
 		return t.renderNested(v, doc, depth)
 	}
 	var b strings.Builder
-	for _, p := range t.parts {
-		if p.query == nil {
+	nested := false
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.isVar() {
 			b.WriteString(p.literal)
 			continue
 		}
-		v, err := p.query.Search(doc)
+		v, err := p.search(doc)
 		if err != nil {
 			return nil, fmt.Errorf("variable {{%s}}: %w", p.expr, err)
 		}
@@ -116,7 +153,11 @@ func (t *Template) render(doc any, depth int) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("variable {{%s}}: %w", p.expr, err)
 		}
+		nested = nested || strings.Contains(s, "{{")
 		b.WriteString(s)
+	}
+	if !nested {
+		return b.String(), nil
 	}
 	return t.renderNested(b.String(), doc, depth)
 }

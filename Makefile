@@ -1,0 +1,59 @@
+# Bylaw: make targets. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+GO ?= go
+BIN_DIR ?= bin
+BYLAW := $(BIN_DIR)/bylaw
+CORPUS ?= ../shared/conformance/kyverno-policies
+FUZZTIME ?= 60s
+
+.PHONY: all build test unit vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
+
+all: build
+
+include hack/generate.mk
+
+build:
+	@mkdir -p $(BIN_DIR)
+	$(GO) build -o $(BYLAW) ./cmd/bylaw
+
+## test: vet, unit tests, then the conformance ratchet over the Kyverno corpus.
+test: fmt-check vet unit conformance-ratchet
+
+unit:
+	GIT_CONFIG_GLOBAL=/dev/null $(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+
+lint: fmt-check vet
+
+## conformance: run `bylaw test` over the corpus and print per-folder counts.
+conformance: build
+	$(BYLAW) test $(CORPUS) --folder-summary
+
+## conformance-ratchet: passing rows may not drop below tests/conformance/baseline.txt.
+conformance-ratchet: build
+	@bash tests/conformance/ratchet.sh $(BYLAW) $(CORPUS) tests/conformance/baseline.txt
+
+## bench: Go benchmarks and the `bylaw apply` load run (tests/bench).
+bench: build
+	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./tests/bench/...
+	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
+	bash tests/bench/apply.sh $(CORPUS)
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@bash hack/fuzz.sh $(FUZZTIME)
+
+## demo: apply the example policies to the example resources and show the result table.
+demo: build
+	@echo "== bylaw apply examples/policies --resource examples/resources"
+	@$(BYLAW) apply examples/policies --resource examples/resources; rc=$$?; \
+	echo "(exit code $$rc: 1 means an Enforce policy failed, as the example intends)"; [ $$rc -le 1 ]
+
+clean:
+	rm -rf $(BIN_DIR)

@@ -1,0 +1,65 @@
+package v1alpha1
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	crdvalidation "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
+)
+
+// crdDir is where hack/generate.mk writes the CRDs, relative to this package.
+var crdDir = filepath.Join("..", "..", "manifests", "crds")
+
+// TestGeneratedCRDsAreValid runs the API server's own CRD validation (which
+// includes the structural schema rules) on every generated CRD.
+func TestGeneratedCRDsAreValid(t *testing.T) {
+	tests := []struct {
+		file       string
+		kind       string
+		scope      apiextv1.ResourceScope
+		shortName  string
+		wantColumn []string
+	}{
+		{"bylaw.dev_clusterpolicies.yaml", "ClusterPolicy", apiextv1.ClusterScoped, "bcpol", []string{"Action", "Background", "Ready", "Age"}},
+		{"bylaw.dev_policies.yaml", "Policy", apiextv1.NamespaceScoped, "bpol", []string{"Action", "Background", "Ready", "Age"}},
+		{"bylaw.dev_policyexceptions.yaml", "PolicyException", apiextv1.NamespaceScoped, "bpolex", []string{"Background", "Ready", "Age"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			crd := readCRD(t, filepath.Join(crdDir, tt.file))
+			assert.Equal(t, GroupName, crd.Spec.Group)
+			assert.Equal(t, tt.kind, crd.Spec.Names.Kind)
+			assert.Equal(t, tt.scope, crd.Spec.Scope)
+			assert.Equal(t, []string{tt.shortName}, crd.Spec.Names.ShortNames)
+			require.Len(t, crd.Spec.Versions, 1)
+			var columns []string
+			for _, c := range crd.Spec.Versions[0].AdditionalPrinterColumns {
+				columns = append(columns, c.Name)
+			}
+			assert.Equal(t, tt.wantColumn, columns)
+
+			apiextv1.SetObjectDefaults_CustomResourceDefinition(crd)
+			var internal apiextensions.CustomResourceDefinition
+			require.NoError(t, apiextv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(crd, &internal, nil))
+			errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), &internal)
+			assert.Empty(t, errs.ToAggregate(), "CRD %s is not valid", tt.file)
+		})
+	}
+}
+
+// readCRD strictly decodes a CRD manifest.
+func readCRD(t *testing.T, path string) *apiextv1.CustomResourceDefinition {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var crd apiextv1.CustomResourceDefinition
+	_, err = decodeStrict(data, &crd)
+	require.NoError(t, err, "decoding %s", path)
+	return &crd
+}

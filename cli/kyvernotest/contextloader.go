@@ -1,0 +1,110 @@
+package kyvernotest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+// ErrOffline marks external data the CLI cannot fetch: there is no cluster and no registry access.
+var ErrOffline = errors.New("not available offline")
+
+// ContextLoader serves a rule's external context data from the files of a suite (or of `bylaw apply`): ConfigMaps
+// from the resources given, image data from a Context file. Everything else is an error that says what to provide.
+// Context entries whose values a Values file gives are never asked for. It is read-only and safe for concurrent use.
+type ContextLoader struct {
+	configMaps map[string]map[string]any // "namespace/name"
+	images     map[string]map[string]any // by image and resolved image
+}
+
+var _ engine.Loader = (*ContextLoader)(nil)
+
+// NewContextLoader indexes the ConfigMaps among objects and the image data of a Context file (ctxFile may be nil).
+func NewContextLoader(objects []map[string]any, ctxFile *Context) *ContextLoader {
+	l := &ContextLoader{configMaps: map[string]map[string]any{}, images: map[string]map[string]any{}}
+	l.addConfigMaps(objects)
+	if ctxFile != nil {
+		l.addConfigMaps(ctxFile.Spec.Resources)
+		for _, img := range ctxFile.Spec.Images {
+			data := img.toContextData()
+			for _, ref := range []string{img.Image, img.ResolvedImage} {
+				if ref != "" {
+					l.images[ref] = data
+				}
+			}
+		}
+	}
+	return l
+}
+
+func (l *ContextLoader) addConfigMaps(objects []map[string]any) {
+	for _, obj := range objects {
+		if kind, _ := obj["kind"].(string); kind != "ConfigMap" {
+			continue
+		}
+		meta, _ := obj["metadata"].(map[string]any)
+		name, _ := meta["name"].(string)
+		namespace, _ := meta["namespace"].(string)
+		if namespace == "" {
+			namespace = "default"
+		}
+		l.configMaps[namespace+"/"+name] = obj
+	}
+}
+
+// ConfigMap returns a ConfigMap given among the resources.
+func (l *ContextLoader) ConfigMap(_ context.Context, namespace, name string) (map[string]any, error) {
+	if namespace == "" {
+		namespace = "default"
+	}
+	if cm, ok := l.configMaps[namespace+"/"+name]; ok {
+		return cm, nil
+	}
+	return nil, fmt.Errorf("ConfigMap %s/%s: %w: add it to the resources, or give the context entry's value in a values file", namespace, name, ErrOffline)
+}
+
+// Call always fails: API calls need a cluster.
+func (l *ContextLoader) Call(_ context.Context, call engine.APICall) (any, error) {
+	target := call.URLPath
+	if call.Service != nil {
+		target = call.Service.URL
+	}
+	return nil, fmt.Errorf("apiCall %s %s: %w: give the context entry's value in a values file", call.Method, target, ErrOffline)
+}
+
+// ImageData returns image data given in a Context file.
+func (l *ContextLoader) ImageData(_ context.Context, reference string) (map[string]any, error) {
+	if data, ok := l.images[reference]; ok {
+		return data, nil
+	}
+	return nil, fmt.Errorf("image data of %s: %w: give it in the test's context file, or give the context entry's value in a values file", reference, ErrOffline)
+}
+
+// GlobalContext always fails: global context entries are cluster state.
+func (l *ContextLoader) GlobalContext(_ context.Context, name string) (any, error) {
+	return nil, fmt.Errorf("global context entry %s: %w: give the context entry's value in a values file", name, ErrOffline)
+}
+
+// toContextData shapes image data as an imageRegistry context entry presents it.
+func (img *ImageData) toContextData() map[string]any {
+	identifier := img.Tag
+	if img.Digest != "" {
+		identifier = img.Digest
+	}
+	resolved := img.ResolvedImage
+	if resolved == "" {
+		resolved = img.Image
+	}
+	return map[string]any{
+		"image":         img.Image,
+		"resolvedImage": resolved,
+		"registry":      img.Registry,
+		"repository":    img.Repository,
+		"identifier":    identifier,
+		"manifestList":  img.ImageIndex,
+		"manifest":      img.Manifest,
+		"configData":    img.Config,
+	}
+}
