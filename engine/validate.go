@@ -73,6 +73,9 @@ func checkPattern(p *patternProgram, doc any, target any) outcome {
 	case pattern.StatusSkip:
 		return outcome{status: StatusSkip, message: m.Message}
 	}
+	if m.Path == "" {
+		return outcome{status: StatusFail, message: "failed: " + m.Message}
+	}
 	return outcome{status: StatusFail, message: "failed at path " + m.Path}
 }
 

@@ -168,8 +168,8 @@ func autogenRules(r *v1alpha1.Rule, controllers []string) ([]v1alpha1.Rule, erro
 	out = append(out, *converted)
 	if slices.Contains(controllers, cronJob) {
 		cron, err := shiftRule(ctrl, ruleName("autogen-cronjob", r.Name), "jobTemplate", []string{cronJob}, false)
-		if err != nil {
-			return nil, err
+		if err != nil || cron == nil {
+			return out, err
 		}
 		if cron, err = replacePaths(cron, cronJobReplacements); err != nil {
 			return nil, err

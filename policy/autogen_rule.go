@@ -24,7 +24,8 @@ func shiftRule(r *v1alpha1.Rule, name, key string, kinds []string, onlyPodFilter
 	case v.AnyPattern != nil:
 		wrapped, err := wrapAnyPattern(v.AnyPattern, key)
 		if err != nil {
-			return nil, err
+			// a malformed anyPattern gets no autogen rule; compiling the written rule reports it.
+			return nil, nil
 		}
 		v.AnyPattern = wrapped
 	}

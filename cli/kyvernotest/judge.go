@@ -91,15 +91,15 @@ func notAppliedReason(p *engine.Policy, rule string, r *loadedResource) notAppli
 			continue
 		}
 		found = true
+		if pr.Selects(in) {
+			return notApplied{text: "an earlier rule applied (applyRules: One)"}
+		}
 		if pr.MatchesIgnoringExclude(in) {
 			return notApplied{text: "the rule's exclude removed the resource"}
 		}
 	}
 	if !found {
 		return notApplied{text: fmt.Sprintf("policy %s has no rule %s", p.Name, rule), ruleMissing: true}
-	}
-	if len(p.Rules) > 0 && p.ApplyOne {
-		return notApplied{text: "the rule did not match the resource, or an earlier rule applied (applyRules: One)"}
 	}
 	return notApplied{text: "the rule did not match the resource"}
 }

@@ -14,8 +14,9 @@ type kindSelector struct {
 
 // parseKindSelector splits a kinds entry into group, version, kind and
 // subresource the way Kyverno does: parts are separated by "/", and the last
-// part may carry the subresource after a "." (every "." in it splits). Missing group and version are
-// wildcards; a missing subresource is "" (no subresource).
+// part may carry the subresource after a "." (every "." in it splits).
+// Missing group and version are wildcards; a missing subresource is ""
+// (no subresource).
 func parseKindSelector(raw string) (group, version, kind, sub string, err error) {
 	if raw == "" {
 		return "", "", "", "", errors.New("empty kind")

@@ -64,13 +64,13 @@ func matchEach(w walk, list []any, path string, items []node, repeat bool) outco
 	if applied == 0 && skips > 0 {
 		return w.combineSkips(path, reasons)
 	}
-	return passed
+	return passed()
 }
 
 // lengthMismatch reports a resource list shorter than a positional pattern list; like Kyverno it names no path.
 func (w walk) lengthMismatch(got, want int) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.fail("", "validate array failed, array length mismatch, resource array len is "+strconv.Itoa(got)+
 		" and pattern array len is "+strconv.Itoa(want))
@@ -89,10 +89,10 @@ func (n *leafNode) match(w walk, v any, path string) outcome {
 				return w.valueMismatch(v, n.leaf.raw, path)
 			}
 		}
-		return passed
+		return passed()
 	}
 	if !n.leaf.matches(v) {
 		return w.valueMismatch(v, n.leaf.raw, path)
 	}
-	return passed
+	return passed()
 }

@@ -47,7 +47,7 @@ func (n *mapNode) match(w walk, v any, path string) outcome {
 			return o
 		}
 	}
-	return passed
+	return passed()
 }
 
 // apply checks the entry against the resource map m found at path. A wildcard key is checked against every resource
@@ -58,13 +58,14 @@ func (e *entry) apply(w walk, m map[string]any, path string) outcome {
 		return e.applyKey(w, e.key, value, present, path)
 	}
 	var worstKey string
-	worst, matched := passed, false
+	worst, matched := passed(), false
 	for key, value := range m {
 		if !wildcard.Match(e.key, key) {
 			continue
 		}
 		matched = true
-		if o := e.applyKey(w, key, value, true, path); o.status != StatusPass && (worst.status == StatusPass || key < worstKey) {
+		o := e.applyKey(w, key, value, true, path)
+		if o.status != StatusPass && (worst.status == StatusPass || key < worstKey) {
 			worst, worstKey = o, key
 		}
 	}
@@ -81,25 +82,25 @@ func (e *entry) applyKey(w walk, key string, value any, present bool, path strin
 		return e.applyCondition(w, key, value, present, path)
 	case anchorGlobal:
 		if !present {
-			return passed
+			return passed()
 		}
 		if o := e.value.match(w, value, w.child(path, key)); o.status != StatusPass {
 			return w.skip(o, "global anchor mismatch")
 		}
-		return passed
+		return passed()
 	case anchorEquality, anchorAddIfNotPresent:
 		if !present {
-			return passed
+			return passed()
 		}
 		return e.value.match(w, value, w.child(path, key))
 	case anchorNegation:
 		if !present {
-			return passed
+			return passed()
 		}
 		return w.negationMatched(w.child(path, key))
 	case anchorExistence:
 		if !present {
-			return passed
+			return passed()
 		}
 		return e.applyExistence(w, value, w.child(path, key))
 	default:
@@ -115,14 +116,14 @@ func (e *entry) applyCondition(w walk, key string, value any, present bool, path
 	if o := e.value.match(w, value, w.child(path, key)); o.status != StatusPass {
 		return w.skip(o, "conditional anchor mismatch")
 	}
-	return passed
+	return passed()
 }
 
 // applyPlain checks a key without anchor: the key must be present and match; a "*" value only needs presence.
 func (e *entry) applyPlain(w walk, key string, value any, path string) outcome {
 	if e.presence {
 		if value != nil {
-			return passed
+			return passed()
 		}
 		return w.notFound(path, key)
 	}
@@ -134,7 +135,7 @@ func (e *entry) applyExistence(w walk, value any, path string) outcome {
 	list, ok := value.([]any)
 	switch {
 	case !ok && !w.detail, e.badItem != nil && !w.detail:
-		return failed
+		return failed()
 	case !ok:
 		return w.fail(path, "invalid resource type "+describeType(value)+
 			": existence anchor ^() can be used only on list/array type resource")
@@ -146,7 +147,7 @@ func (e *entry) applyExistence(w walk, value any, path string) outcome {
 			return w.existenceFailed(path)
 		}
 	}
-	return passed
+	return passed()
 }
 
 // anyElementMatches reports whether at least one element of list passes the pattern map.

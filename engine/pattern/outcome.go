@@ -13,11 +13,10 @@ type outcome struct {
 	msg    string
 }
 
-var (
-	passed  = outcome{}
-	failed  = outcome{status: StatusFail}
-	skipped = outcome{status: StatusSkip}
-)
+// passed, failed and skipped are the outcomes of quick walks, which carry no path or message.
+func passed() outcome  { return outcome{} }
+func failed() outcome  { return outcome{status: StatusFail} }
+func skipped() outcome { return outcome{status: StatusSkip} }
 
 // walk carries the options of one pass over the resource. Match first walks without detail, which builds no strings
 // and allocates nothing; only when that walk does not pass does it walk again with detail, to report where and why.
@@ -43,14 +42,14 @@ func (w walk) index(path string, i int) string {
 
 func (w walk) fail(path, msg string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return outcome{status: StatusFail, path: path, msg: msg}
 }
 
 func (w walk) failf(path, format string, args ...any) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return outcome{status: StatusFail, path: path, msg: fmt.Sprintf(format, args...)}
 }
@@ -58,7 +57,7 @@ func (w walk) failf(path, format string, args ...any) outcome {
 // skip turns an inner outcome into a skip raised by an anchor, prefixing the anchor's reason as Kyverno does.
 func (w walk) skip(inner outcome, reason string) outcome {
 	if !w.detail {
-		return skipped
+		return skipped()
 	}
 	return outcome{status: StatusSkip, path: inner.path, msg: reason + ": " + inner.msg}
 }
@@ -66,7 +65,7 @@ func (w walk) skip(inner outcome, reason string) outcome {
 // valueMismatch reports a resource value that does not satisfy a leaf.
 func (w walk) valueMismatch(v, p any, path string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.failf(path, "resource value '%v' does not match '%v' at path %s", v, p, path)
 }
@@ -74,7 +73,7 @@ func (w walk) valueMismatch(v, p any, path string) outcome {
 // typeMismatch reports a resource value of another shape than the pattern's map or list.
 func (w walk) typeMismatch(v any, want, path string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.failf(path, "pattern and resource have different structures at path %s: expected %s, found %s",
 		path, want, describeType(v))
@@ -83,7 +82,7 @@ func (w walk) typeMismatch(v any, want, path string) outcome {
 // combineSkips reports a list whose every element was skipped.
 func (w walk) combineSkips(path string, msgs []string) outcome {
 	if !w.detail {
-		return skipped
+		return skipped()
 	}
 	return outcome{status: StatusSkip, path: path, msg: strings.Join(msgs, "; ")}
 }
@@ -111,7 +110,7 @@ func describeType(v any) string {
 // negationMatched reports a key that a negation anchor forbids.
 func (w walk) negationMatched(path string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.fail(path, "negation anchor matched in resource: "+path+" is not allowed")
 }
@@ -119,7 +118,7 @@ func (w walk) negationMatched(path string) outcome {
 // notFound reports a missing key whose pattern is "*".
 func (w walk) notFound(path, key string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.fail(path, "field "+path+key+" not found")
 }
@@ -127,7 +126,7 @@ func (w walk) notFound(path, key string) outcome {
 // existenceFailed reports a pattern map of an existence anchor that no list element matches.
 func (w walk) existenceFailed(path string) outcome {
 	if !w.detail {
-		return failed
+		return failed()
 	}
 	return w.fail(path, "existence anchor validation failed at path "+path)
 }

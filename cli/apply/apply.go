@@ -1,0 +1,134 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spf13/pflag"
+
+	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+)
+
+// Output formats.
+const (
+	FormatTable = "table"
+	FormatJSON  = "json"
+	FormatYAML  = "yaml"
+	FormatJUnit = "junit"
+)
+
+var formats = []string{FormatTable, FormatJSON, FormatYAML, FormatJUnit}
+
+// Exit codes of Run.
+const (
+	ExitOK       = 0
+	ExitEnforced = 1 // a rule of an Enforce policy failed
+	ExitNoInput  = 2 // nothing could be loaded, or the options are wrong
+)
+
+// Options are the settings of `bylaw apply`.
+type Options struct {
+	// PolicyPaths are policy files or folders (the command's arguments).
+	PolicyPaths   []string
+	ResourcePaths []string
+	// ValuesFile is a Values file (cli.kyverno.io/v1alpha1) giving values for variables and namespace labels.
+	ValuesFile string
+	// UserInfoFile is a UserInfo file (cli.kyverno.io/v1alpha1) giving the requesting user.
+	UserInfoFile string
+	Output       string
+	// Workers is the number of resources evaluated at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// BindFlags registers the options' flags.
+func (o *Options) BindFlags(fs *pflag.FlagSet) {
+	fs.StringSliceVarP(&o.ResourcePaths, "resource", "r", nil, "resource files or folders (repeatable, or comma-separated)")
+	fs.StringVar(&o.ValuesFile, "values", "", "Values file with values for variables and namespace labels")
+	fs.StringVarP(&o.UserInfoFile, "userinfo", "u", "", "UserInfo file with the requesting user and roles")
+	fs.StringVarP(&o.Output, "output", "o", FormatTable, "output format: table, json, yaml or junit")
+}
+
+// Run evaluates the policies on the resources and writes the results to stdout; load errors go to stderr and the
+// rest still runs. It returns the exit code (see ExitOK and the others) and, for exit code 2, the reason.
+func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) {
+	if o.Output == "" {
+		o.Output = FormatTable
+	}
+	if !slices.Contains(formats, o.Output) {
+		return ExitNoInput, fmt.Errorf("unknown output format %q (want one of %v)", o.Output, formats)
+	}
+	e := engine.New()
+	in, err := load(e, o, stderr)
+	if err != nil {
+		return ExitNoInput, err
+	}
+	results := evaluate(ctx, in.evaluator, in.policies, in.objects, o.Workers)
+	rep := newReport(in.policies, in.objects, results)
+	if err := write(stdout, o.Output, rep); err != nil {
+		return ExitNoInput, err
+	}
+	if rep.blocked {
+		return ExitEnforced, nil
+	}
+	return ExitOK, nil
+}
+
+// inputs is what Run loaded.
+type inputs struct {
+	policies  []*engine.Policy
+	objects   []map[string]any
+	evaluator *kyvernotest.Evaluator
+}
+
+// load reads policies, resources, values and user info. Policy and resource problems are printed and skipped;
+// unreadable values or user info files, or nothing to evaluate, are errors.
+func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
+	set := policy.NewLoader(e).LoadPaths(o.PolicyPaths...)
+	for _, le := range set.Errors {
+		fmt.Fprintf(stderr, "error: policy %v\n", le)
+	}
+	objects, errs := policy.LoadResources(o.ResourcePaths...)
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "error: resource %v\n", err)
+	}
+	if len(set.Policies) == 0 || len(objects) == 0 {
+		return nil, fmt.Errorf("nothing to evaluate: %d policies and %d resources loaded", len(set.Policies), len(objects))
+	}
+	ev := &kyvernotest.Evaluator{Engine: e, Exceptions: set.Exceptions, Loader: kyvernotest.NewContextLoader(objects, nil)}
+	var err error
+	if o.ValuesFile != "" {
+		if ev.Values, err = kyvernotest.LoadValues(o.ValuesFile); err != nil {
+			return nil, fmt.Errorf("values: %w", err)
+		}
+	}
+	if o.UserInfoFile != "" {
+		user, err := kyvernotest.LoadUserInfo(o.UserInfoFile)
+		if err != nil {
+			return nil, fmt.Errorf("user info: %w", err)
+		}
+		ev.User = user.ToEngineUserInfo()
+	}
+	return &inputs{policies: set.Policies, objects: objects, evaluator: ev}, nil
+}
+
+// ErrUnknownFormat is returned by write for an output format it does not know.
+var ErrUnknownFormat = errors.New("unknown output format")
+
+func write(w io.Writer, format string, rep *report) error {
+	switch format {
+	case FormatTable:
+		return writeTable(w, rep)
+	case FormatJSON:
+		return writeJSON(w, rep)
+	case FormatYAML:
+		return writeYAML(w, rep)
+	case FormatJUnit:
+		return writeJUnit(w, rep)
+	}
+	return fmt.Errorf("%q: %w", format, ErrUnknownFormat)
+}

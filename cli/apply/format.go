@@ -1,0 +1,116 @@
+package apply
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/bylaw-dev/bylaw/cli/output"
+)
+
+// writeTable prints one line per result, then `pass: N, fail: N, warn: N, error: N, skip: N`.
+func writeTable(w io.Writer, rep *report) error {
+	t := &output.Table{Header: []string{"POLICY", "RULE", "RESOURCE", "RESULT", "MESSAGE"}}
+	for _, r := range rep.Results {
+		t.Add(r.Policy, r.Rule, r.Resource.String(), r.Result, r.Message)
+	}
+	if err := t.Write(w); err != nil {
+		return err
+	}
+	s := rep.Summary
+	if _, err := fmt.Fprintf(w, "\npass: %d, fail: %d, warn: %d, error: %d, skip: %d\n", s.Pass, s.Fail, s.Warn, s.Error, s.Skip); err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, rep *report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
+func writeYAML(w io.Writer, rep *report) error {
+	data, err := yaml.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("encoding YAML: %w", err)
+	}
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("writing YAML: %w", err)
+	}
+	return nil
+}
+
+// JUnit XML: one test suite per policy, one test case per rule and resource, a failure element for fail and error
+// results and a skipped element for skip.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitFailure `xml:"skipped,omitempty"`
+}
+
+type junitFailure struct {
+	Type    string `xml:"type,attr,omitempty"`
+	Message string `xml:"message,attr"`
+}
+
+func writeJUnit(w io.Writer, rep *report) error {
+	doc := junitSuites{}
+	index := make(map[string]int, len(rep.policies))
+	for _, p := range rep.policies {
+		if _, ok := index[p]; !ok {
+			index[p] = len(doc.Suites)
+			doc.Suites = append(doc.Suites, junitSuite{Name: p})
+		}
+	}
+	for _, r := range rep.Results {
+		s := &doc.Suites[index[r.Policy]]
+		c := junitCase{Name: r.Rule + " " + r.Resource.String(), ClassName: r.Policy}
+		switch r.Result {
+		case "fail", "error":
+			c.Failure = &junitFailure{Type: r.Result, Message: r.Message}
+			s.Failures++
+		case "skip":
+			c.Skipped = &junitFailure{Message: r.Message}
+			s.Skipped++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
+	}
+	data, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding JUnit XML: %w", err)
+	}
+	if _, err := fmt.Fprintf(w, "%s%s\n", xml.Header, data); err != nil {
+		return fmt.Errorf("writing JUnit XML: %w", err)
+	}
+	return nil
+}

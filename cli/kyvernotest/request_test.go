@@ -1,0 +1,58 @@
+package kyvernotest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+func testPod() map[string]any {
+	return map[string]any{
+		"apiVersion": "v1", "kind": "Pod",
+		"metadata": map[string]any{"name": "p", "namespace": "ns"},
+		"spec":     map[string]any{"serviceAccountName": "default"},
+	}
+}
+
+func TestNewRequestOperation(t *testing.T) {
+	pod := testPod()
+	tests := []struct {
+		name        string
+		vars        map[string]any
+		op          engine.Operation
+		object, old bool
+	}{
+		{"default is CREATE", nil, engine.OperationCreate, true, false},
+		{"UPDATE keeps the object as old object", map[string]any{"request.operation": "UPDATE"}, engine.OperationUpdate, true, true},
+		{"DELETE moves the object to old object", map[string]any{"request.operation": "DELETE"}, engine.OperationDelete, false, true},
+		{"unknown operation stays CREATE", map[string]any{"request.operation": "PATCH"}, engine.OperationCreate, true, false},
+		{"non-string operation is ignored", map[string]any{"request.operation": 3}, engine.OperationCreate, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newRequest(pod, tt.vars, engine.UserInfo{Username: "u"}, map[string]string{"env": "x"}, "")
+			assert.Equal(t, tt.op, req.Operation)
+			assert.Equal(t, tt.object, req.Object != nil)
+			assert.Equal(t, tt.old, req.OldObject != nil)
+			assert.Equal(t, "u", req.UserInfo.Username)
+			assert.Equal(t, map[string]string{"env": "x"}, req.NamespaceLabels)
+		})
+	}
+}
+
+func TestNewRequestObjectOverridesCopy(t *testing.T) {
+	pod := testPod()
+	vars := map[string]any{
+		"request.object.spec.serviceAccountName": "busybox",
+		"request.object.metadata.labels.team":    "a",
+		"other":                                  "x",
+	}
+	req := newRequest(pod, vars, engine.UserInfo{}, nil, "")
+	assert.Equal(t, "busybox", req.Object["spec"].(map[string]any)["serviceAccountName"])
+	assert.Equal(t, "a", req.Object["metadata"].(map[string]any)["labels"].(map[string]any)["team"])
+	assert.Equal(t, "default", pod["spec"].(map[string]any)["serviceAccountName"], "the loaded object is not written")
+	assert.NotContains(t, pod["metadata"].(map[string]any), "labels")
+	assert.Equal(t, vars, req.Variables)
+}

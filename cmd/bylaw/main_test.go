@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"runtime/debug"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/bylaw-dev/bylaw/cli/apply"
+	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+)
+
+// recorder injects runners that record the options they get and return a fixed result.
+type recorder struct {
+	apply *apply.Options
+	test  *kyvernotest.Options
+	code  int
+	err   error
+}
+
+func (r *recorder) runners() runners {
+	return runners{
+		apply: func(_ context.Context, o apply.Options, stdout, _ io.Writer) (int, error) {
+			r.apply = &o
+			_, _ = io.WriteString(stdout, "applied\n")
+			return r.code, r.err
+		},
+		test: func(_ context.Context, o kyvernotest.Options, stdout io.Writer) (int, error) {
+			r.test = &o
+			_, _ = io.WriteString(stdout, "tested\n")
+			return r.code, r.err
+		},
+	}
+}
+
+func run(t *testing.T, r *recorder, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := execute(t.Context(), args, &stdout, &stderr, r.runners())
+	return code, stdout.String(), stderr.String()
+}
+
+func TestApplyFlags(t *testing.T) {
+	r := &recorder{}
+	code, stdout, _ := run(t, r, "apply", "p1.yaml", "dir", "--resource", "a.yaml,b.yaml", "-r", "c.yaml",
+		"--values", "v.yaml", "-u", "u.yaml", "-o", "junit")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "applied\n", stdout)
+	assert.Equal(t, &apply.Options{
+		PolicyPaths:   []string{"p1.yaml", "dir"},
+		ResourcePaths: []string{"a.yaml", "b.yaml", "c.yaml"},
+		ValuesFile:    "v.yaml",
+		UserInfoFile:  "u.yaml",
+		Output:        "junit",
+	}, r.apply)
+}
+
+func TestApplyNeedsPoliciesAndResources(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no policy":   {"apply", "--resource", "r.yaml"},
+		"no resource": {"apply", "p.yaml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := &recorder{}
+			code, _, stderr := run(t, r, args...)
+			assert.Equal(t, 2, code)
+			assert.Nil(t, r.apply, "the runner is not called")
+			assert.Contains(t, stderr, "error:")
+		})
+	}
+}
+
+func TestTestFlags(t *testing.T) {
+	r := &recorder{}
+	code, stdout, _ := run(t, r, "test", "corpus", "other", "--detailed-results", "--json", "--folder-summary",
+		"--kyverno-scoring", "-f", "suite.yaml")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "tested\n", stdout)
+	assert.Equal(t, &kyvernotest.Options{
+		Paths: []string{"corpus", "other"}, FileName: "suite.yaml", DetailedResults: true, JSON: true,
+		FolderSummary: true, KyvernoScoring: true,
+	}, r.test)
+}
+
+func TestTestDefaults(t *testing.T) {
+	r := &recorder{}
+	run(t, r, "test", ".")
+	assert.Equal(t, &kyvernotest.Options{Paths: []string{"."}, FileName: kyvernotest.DefaultFileName}, r.test)
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		code   int
+		err    error
+		want   int
+		stderr string
+	}{
+		{"success", 0, nil, 0, ""},
+		{"failed rows", 1, nil, 1, ""},
+		{"error with code", 2, errors.New("nothing to evaluate"), 2, "error: nothing to evaluate\n"},
+		{"error without code", 0, errors.New("boom"), 2, "error: boom\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{code: tt.code, err: tt.err}
+			code, _, stderr := run(t, r, "test", ".")
+			assert.Equal(t, tt.want, code)
+			assert.Equal(t, tt.stderr, stderr)
+		})
+	}
+}
+
+func TestOnlyKnownSubcommands(t *testing.T) {
+	root := newRootCommand((&recorder{}).runners())
+	var names []string
+	for _, c := range root.Commands() {
+		names = append(names, c.Name())
+	}
+	assert.ElementsMatch(t, []string{"apply", "test", "version", "completion", "help"}, names)
+	code, _, stderr := run(t, &recorder{}, "serve")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "unknown command")
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := run(t, &recorder{}, "version")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "bylaw ")
+
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.1.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	assert.Equal(t, "bylaw v0.1.0 (abc123+dirty) go1.26.8", versionString(info, true))
+	assert.Equal(t, "bylaw (devel) go1.26.8", versionString(&debug.BuildInfo{GoVersion: "go1.26.8"}, true))
+	assert.Equal(t, "bylaw (unknown build)", versionString(nil, false))
+}

@@ -1,0 +1,212 @@
+package policy
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+const goodPolicy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-labels
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: "label team is required"
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+`
+
+func TestLoadBytesErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		doc       string
+		wantField string
+		wantText  string
+	}{
+		{
+			name:     "malformed YAML",
+			doc:      "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: [unclosed\n",
+			wantText: "malformed YAML",
+		},
+		{
+			name: "unknown field",
+			doc: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      patern: {spec: {}}
+`,
+			wantField: "spec.rules[0].validate.patern",
+			wantText:  "unknown field",
+		},
+		{
+			name: "bad JMESPath",
+			doc: `apiVersion: bylaw.dev/v1alpha1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.object.[ }}"
+            operator: Equals
+            value: x
+`,
+			wantText: "spec.rules[0] (r): validate: deny.conditions: any[0]: key",
+		},
+		{
+			name: "unknown operator",
+			doc: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      deny:
+        conditions:
+          all:
+          - key: a
+            operator: Bigger
+            value: b
+`,
+			wantText: "operator",
+		},
+		{
+			name: "pattern of the wrong shape",
+			doc: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      anyPattern: {spec: {}}
+`,
+			wantText: "anyPattern",
+		},
+		{
+			name: "duplicate rule names",
+			doc: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate: {deny: {}}
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate: {deny: {}}
+`,
+			wantField: "spec.rules[1].name",
+			wantText:  "also used by spec.rules[0]",
+		},
+		{
+			name: "two rule types",
+			doc: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate: {deny: {}}
+    mutate: {patchStrategicMerge: {metadata: {labels: {a: b}}}}
+`,
+			wantField: "spec.rules[0]",
+			wantText:  "exactly one of",
+		},
+	}
+	l := NewLoader(engine.New())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := l.LoadBytes("bad.yaml", []byte(tt.doc+"---\n"+goodPolicy))
+			require.Len(t, set.Policies, 1, "the good document still loads")
+			require.Len(t, set.Errors, 1)
+			e := set.Errors[0]
+			assert.Equal(t, "bad.yaml", e.File)
+			assert.Equal(t, 1, e.Document)
+			assert.Equal(t, tt.wantField, e.Field)
+			assert.Contains(t, e.Error(), tt.wantText)
+		})
+	}
+}
+
+func TestLoadPathsMissingFile(t *testing.T) {
+	set := NewLoader(engine.New()).LoadPaths(filepath.Join(t.TempDir(), "nope.yaml"))
+	require.Len(t, set.Errors, 1)
+	assert.Contains(t, set.Errors[0].Error(), "nope.yaml")
+	assert.Contains(t, set.Errors[0].Error(), "cannot read")
+}
+
+func TestUnsupportedKind(t *testing.T) {
+	doc := "apiVersion: policies.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: v}\nspec: {}\n"
+	set := NewLoader(engine.New()).LoadBytes("v.yaml", []byte(doc))
+	require.Len(t, set.Errors, 1)
+	assert.True(t, errors.Is(set.Errors[0], ErrUnsupportedKind))
+}
+
+func TestNamespacedPolicyAndException(t *testing.T) {
+	doc := `apiVersion: kyverno.io/v1
+kind: Policy
+metadata: {name: p, namespace: team-a}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [ConfigMap]}}]}
+    validate: {deny: {}}
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata: {name: allow, namespace: team-a}
+spec:
+  exceptions: [{policyName: team-a/p, ruleNames: [r]}]
+  match: {any: [{resources: {kinds: [ConfigMap], names: [special]}}]}
+`
+	set := NewLoader(engine.New()).LoadBytes("p.yaml", []byte(doc))
+	require.Empty(t, set.Errors)
+	require.Len(t, set.Policies, 1)
+	require.Len(t, set.Exceptions, 1)
+	assert.Equal(t, "team-a/p", set.Policies[0].Key())
+}
+
+func FuzzLoadBytes(f *testing.F) {
+	f.Add([]byte(goodPolicy))
+	f.Add([]byte("---\n---\nkind: ClusterPolicy\napiVersion: kyverno.io/v1\n"))
+	l := NewLoader(engine.New())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		set := l.LoadBytes("fuzz.yaml", data)
+		for _, e := range set.Errors {
+			require.NotEmpty(t, e.Error())
+		}
+	})
+}
