@@ -38,4 +38,3 @@ func withElement(doc map[string]any, element any, index int, depth int) map[stri
 	out["elementIndex"+suffix] = index
 	return out
 }
-

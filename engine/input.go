@@ -104,15 +104,15 @@ func matchResource(req Request, obj map[string]any) match.Resource {
 
 func baseDocument(req Request, obj map[string]any, r match.Resource) map[string]any {
 	request := map[string]any{
-		"operation": string(req.Operation),
-		"object":    nilIfEmpty(req.Object),
-		"oldObject": nilIfEmpty(req.OldObject),
-		"namespace": r.Namespace,
-		"name":      r.Name,
-		"dryRun":    req.DryRun,
-		"kind":      map[string]any{"group": r.Group, "version": r.Version, "kind": r.Kind},
-		"userInfo":  userInfoDoc(req.UserInfo),
-		"roles":     toAnySlice(req.UserInfo.Roles),
+		"operation":    string(req.Operation),
+		"object":       nilIfEmpty(req.Object),
+		"oldObject":    nilIfEmpty(req.OldObject),
+		"namespace":    r.Namespace,
+		"name":         r.Name,
+		"dryRun":       req.DryRun,
+		"kind":         map[string]any{"group": r.Group, "version": r.Version, "kind": r.Kind},
+		"userInfo":     userInfoDoc(req.UserInfo),
+		"roles":        toAnySlice(req.UserInfo.Roles),
 		"clusterRoles": toAnySlice(req.UserInfo.ClusterRoles),
 	}
 	if req.Operation == OperationDelete {

@@ -69,8 +69,8 @@ func TestTemplateRender(t *testing.T) {
 func TestTreeRender(t *testing.T) {
 	c := NewCompiler(jmespath.New())
 	src := map[string]any{
-		"metadata": map[string]any{"name": "{{ request.object.metadata.name }}", "static": "x"},
-		"list":     []any{"a", "{{ request.object.spec.replicas }}"},
+		"metadata":                               map[string]any{"name": "{{ request.object.metadata.name }}", "static": "x"},
+		"list":                                   []any{"a", "{{ request.object.spec.replicas }}"},
 		"{{ request.object.metadata.name }}-key": true,
 	}
 	tree, err := c.CompileTree(src)
