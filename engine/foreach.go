@@ -63,10 +63,16 @@ func (e *Engine) validateElement(ctx context.Context, fe *foreachProgram, in *In
 	if fe.usesElementScope(el) {
 		target = el
 	}
+	var o outcome
 	if len(fe.nested) > 0 {
-		return e.validateForeachList(ctx, fe.nested, in, doc, target, loader, depth+1)
+		o = e.validateForeachList(ctx, fe.nested, in, doc, target, loader, depth+1)
+	} else {
+		o = checkBody(fe.pattern, fe.anyPattern, fe.deny, doc, target)
 	}
-	return checkBody(fe.pattern, fe.anyPattern, fe.deny, doc, target)
+	if o.status == StatusFail && o.doc == nil {
+		o.doc = doc
+	}
+	return o
 }
 
 // usesElementScope reports whether patterns apply to the element rather than to the whole resource: by default when

@@ -34,6 +34,8 @@ func (p *patternProgram) resolve(doc any) (*pattern.Pattern, error) {
 type outcome struct {
 	status  Status
 	message string
+	// doc, when set, is the context of the foreach element that decided the outcome: the rule message renders in it.
+	doc map[string]any
 }
 
 func (e *Engine) validateRule(ctx context.Context, r *Rule, in *Input, doc map[string]any, loader Loader) RuleResult {
@@ -115,6 +117,9 @@ func checkDeny(deny *conditionTree, doc any) outcome {
 // toResult turns an outcome into the rule's result, rendering the rule message for failures as Kyverno words them.
 func (r *Rule) toResult(o outcome, message *variables.Template, doc any) RuleResult {
 	res := RuleResult{Rule: r.Name, Type: r.Type, Status: o.status}
+	if o.doc != nil {
+		doc = o.doc
+	}
 	switch o.status {
 	case StatusPass:
 		res.Message = fmt.Sprintf("validation rule '%s' passed.", r.Name)

@@ -1,0 +1,43 @@
+package bench
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/cli/apply"
+	"github.com/bylaw-dev/bylaw/tests/bench/podgen/gen"
+)
+
+// writePods writes n generated Pods (seed 1) to dir/pods.yaml, as podgen does, and returns the path.
+func writePods(tb testing.TB, dir string, n int) string {
+	tb.Helper()
+	path := filepath.Join(dir, "pods.yaml")
+	f, err := os.Create(path)
+	require.NoError(tb, err)
+	w := bufio.NewWriter(f)
+	require.NoError(tb, gen.WriteYAML(w, gen.Generate(gen.Options{Count: n, Seed: 1, ViolationRatio: gen.DefaultViolationRatio})))
+	require.NoError(tb, w.Flush())
+	require.NoError(tb, f.Close())
+	return path
+}
+
+// BenchmarkApplyCommand runs `bylaw apply POLICIES --resource pods.yaml -o json` in-process per op: loading and
+// compiling the pod-security pattern policies, decoding 1,000 Pods, evaluating and writing JSON to io.Discard. It is
+// apply.sh without process start-up, and the place to profile the command (-cpuprofile, -memprofile).
+func BenchmarkApplyCommand(b *testing.B) {
+	files := policyFiles(b, corpusDir(b))
+	pods := writePods(b, b.TempDir(), benchPods)
+	opts := apply.Options{PolicyPaths: files, ResourcePaths: []string{pods}, Output: apply.FormatJSON}
+	b.ReportAllocs()
+	for b.Loop() {
+		code, err := apply.Run(b.Context(), opts, io.Discard, io.Discard)
+		require.NoError(b, err)
+		require.Contains(b, []int{apply.ExitOK, apply.ExitEnforced}, code)
+	}
+	reportEvalRate(b, len(files)*benchPods)
+}
