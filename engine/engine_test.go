@@ -116,7 +116,9 @@ func (f fakeLoader) ConfigMap(_ context.Context, ns, name string) (map[string]an
 	}
 	return nil, errors.New("not found")
 }
-func (fakeLoader) Call(context.Context, engine.APICall) (any, error) { return nil, errors.New("no api") }
+func (fakeLoader) Call(context.Context, engine.APICall) (any, error) {
+	return nil, errors.New("no api")
+}
 func (fakeLoader) ImageData(context.Context, string) (map[string]any, error) {
 	return nil, errors.New("no registry")
 }

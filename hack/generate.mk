@@ -3,6 +3,7 @@
 #
 #   make controller-gen   install the pinned controller-gen (hack/tools.sh)
 #   make generate         regenerate deepcopy code and manifests/crds/*.yaml
+#   make verify-crds      validate manifests/crds/*.yaml as the API server does
 #
 # The controller-gen version is pinned in hack/tools.sh only.
 
@@ -21,3 +22,11 @@ generate:
 	mkdir -p "$(CRD_DIR)"; rm -f "$(CRD_DIR)"/bylaw.dev_*.yaml; \
 	echo "$$cg crd paths=$(API_PATHS) -> $(CRD_DIR)"; \
 	"$$cg" crd paths="$(API_PATHS)" output:crd:artifacts:config="$(CRD_DIR)"
+
+.PHONY: verify-crds
+
+# verify-crds runs the API server's CRD validation (structural schema rules
+# included) on the generated CRDs. hack/crdcheck is a separate module; its
+# first build downloads the API server's dependencies.
+verify-crds:
+	cd hack/crdcheck && go run . $(addprefix $(CURDIR)/,$(wildcard $(CRD_DIR)/bylaw.dev_*.yaml))

@@ -1,24 +1,22 @@
 package v1alpha1
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	crdvalidation "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
 )
 
 // crdDir is where hack/generate.mk writes the CRDs, relative to this package.
 var crdDir = filepath.Join("..", "..", "manifests", "crds")
 
-// TestGeneratedCRDsAreValid runs the API server's own CRD validation (which
-// includes the structural schema rules) on every generated CRD.
-func TestGeneratedCRDsAreValid(t *testing.T) {
+// TestGeneratedCRDs checks the names, scope and printer columns of the
+// generated CRDs. The API server's structural-schema validation runs in
+// hack/crdcheck (make verify-crds), which keeps its dependencies out of this module.
+func TestGeneratedCRDs(t *testing.T) {
 	tests := []struct {
 		file       string
 		kind       string
@@ -43,12 +41,7 @@ func TestGeneratedCRDsAreValid(t *testing.T) {
 				columns = append(columns, c.Name)
 			}
 			assert.Equal(t, tt.wantColumn, columns)
-
-			apiextv1.SetObjectDefaults_CustomResourceDefinition(crd)
-			var internal apiextensions.CustomResourceDefinition
-			require.NoError(t, apiextv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(crd, &internal, nil))
-			errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), &internal)
-			assert.Empty(t, errs.ToAggregate(), "CRD %s is not valid", tt.file)
+			assert.NotNil(t, crd.Spec.Versions[0].Subresources.Status, "status subresource")
 		})
 	}
 }
