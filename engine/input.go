@@ -81,12 +81,16 @@ func (in *Input) Namespace() string { return in.resource.Namespace }
 func matchResource(req Request, obj map[string]any) match.Resource {
 	meta, _ := obj["metadata"].(map[string]any)
 	group, version := splitAPIVersion(stringAt(obj, "apiVersion"))
+	name := stringAt(meta, "name")
+	if name == "" {
+		name = stringAt(meta, "generateName")
+	}
 	return match.Resource{
 		Group:           group,
 		Version:         version,
 		Kind:            stringAt(obj, "kind"),
 		Subresource:     req.Subresource,
-		Name:            stringAt(meta, "name"),
+		Name:            name,
 		Namespace:       stringAt(meta, "namespace"),
 		Labels:          stringMap(meta["labels"]),
 		Annotations:     stringMap(meta["annotations"]),
