@@ -19,6 +19,9 @@
 //   - DurationGreaterThan, DurationGreaterThanOrEquals, DurationLessThan, DurationLessThanOrEquals (deprecated in
 //     Kyverno): both sides are durations, numbers being seconds.
 //
+// Evaluation is bounded: wildcard matching is iterative, and a quantity whose decimal exponent exceeds 1000 (such as
+// `1e999999999`, which Kyverno would spend minutes comparing) is not read as a quantity.
+//
 // Kyverno never fails a condition for a type mismatch: a comparison that cannot be made is false (true for NotEquals
 // when Equals cannot hold). [Evaluate] therefore errors only for an unknown operator. A nil key (a missing field) makes
 // every operator false.

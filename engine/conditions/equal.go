@@ -1,6 +1,8 @@
 package conditions
 
 import (
+	"github.com/bylaw-dev/bylaw/engine/wildcard"
+
 	"math"
 	"reflect"
 	"strconv"
@@ -102,7 +104,7 @@ func stringEquals(k string, value any) bool {
 		}
 	}
 	v, ok := value.(string)
-	return ok && globMatch(v, k)
+	return ok && wildcard.Match(v, k)
 }
 
 // deepEqual is reflect.DeepEqual for decoded JSON, without reflection for its types: same dynamic types, nil and
@@ -137,6 +139,7 @@ func deepEqual(a, b any) bool {
 	}
 }
 
+// mapsEqual compares two maps key by key with deepEqual.
 func mapsEqual(x, y map[string]any) bool {
 	if (x == nil) != (y == nil) || len(x) != len(y) {
 		return false
@@ -150,6 +153,7 @@ func mapsEqual(x, y map[string]any) bool {
 	return true
 }
 
+// listsEqual compares two lists element by element with deepEqual.
 func listsEqual(x, y []any) bool {
 	if (x == nil) != (y == nil) || len(x) != len(y) {
 		return false

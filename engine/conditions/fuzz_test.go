@@ -19,6 +19,7 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add(uint8(6), []byte(`"apple"`), []byte(`"[\"apple\",\"banana\"]"`), false)
 	f.Add(uint8(1), []byte(`{"a":[1,{"b":null}]}`), []byte(`{"a":[1,{"b":null}]}`), true)
 	f.Add(uint8(4), []byte(`"a*?*b"`), []byte(`["-5-+5","1h-2h"]`), false)
+	f.Add(uint8(10), []byte(`"1e999999999"`), []byte(`"1"`), false)
 	ops := Operators()
 	f.Fuzz(func(t *testing.T, opIndex uint8, keyJSON, valueJSON []byte, ints bool) {
 		var key, value any

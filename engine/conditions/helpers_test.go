@@ -26,7 +26,7 @@ func runRows(t *testing.T, op Operator, rows []row) {
 	}
 }
 
-// list builds a []any, as decoders do.
+// list builds a []any, as decoders do; without items it is nil, so tests write []any{} for an empty list.
 func list(items ...any) []any { return items }
 
 // obj builds a map[string]any from key/value pairs.

@@ -132,20 +132,51 @@ func durationText(x any) (time.Duration, bool) {
 	return parseDuration(s)
 }
 
+// maxQuantityExponent bounds the decimal exponent of a quantity: comparing 1e100000 already takes milliseconds and
+// the cost grows faster than the exponent, so larger ones are not read as quantities (Kyverno would stall on them).
+const maxQuantityExponent = 1000
+
 // parseQuantity parses s as a Kubernetes quantity. A cheap scan first rejects text the parser would reject anyway
 // (it only accepts signs, digits, '.' and the suffix letters eEinumkKMGTP; note that it reads "m" or "Gi" alone as
-// zero, which Kyverno inherits).
+// zero, which Kyverno inherits) and quantities whose exponent exceeds maxQuantityExponent.
 func parseQuantity(s string) (resource.Quantity, bool) {
 	if s == "" {
 		return resource.Quantity{}, false
 	}
+	exponent := -1
 	for i := 0; i < len(s); i++ {
-		if !isQuantityByte(s[i]) {
+		c := s[i]
+		if !isQuantityByte(c) {
 			return resource.Quantity{}, false
 		}
+		if c == 'e' || c == 'E' {
+			exponent = i + 1
+		}
+	}
+	if exponent >= 0 && exponentTooLarge(s[exponent:]) {
+		return resource.Quantity{}, false
 	}
 	q, err := resource.ParseQuantity(s)
 	return q, err == nil
+}
+
+// exponentTooLarge reports whether s, the text after a quantity's last 'e' or 'E', is a signed integer whose
+// magnitude exceeds maxQuantityExponent.
+func exponentTooLarge(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n = n*10 + int(s[i]-'0')
+		if n > maxQuantityExponent {
+			return true
+		}
+	}
+	return false
 }
 
 func isQuantityByte(c byte) bool {

@@ -79,6 +79,21 @@ func TestParseQuantityAgreesWithAPIMachinery(t *testing.T) {
 	}
 }
 
+func TestHugeExponentsAreNoQuantities(t *testing.T) {
+	for _, s := range []string{"1e999999999", "1E-999999999", "5e1001", "1e+0000000000002000"} {
+		_, ok := parseQuantity(s)
+		assert.False(t, ok, "%q", s)
+		for _, op := range []Operator{Equals, GreaterThan, AnyIn} {
+			got, err := Evaluate(op, s, "1")
+			assert.NoError(t, err)
+			assert.False(t, got, "%q %s 1", s, op)
+		}
+	}
+	q, ok := parseQuantity("1e1000")
+	assert.True(t, ok)
+	assert.Equal(t, 1, q.Cmp(resource.MustParse("1")))
+}
+
 func TestMayBeJSON(t *testing.T) {
 	for s, want := range map[string]bool{
 		`["a"]`: true, ` {"a":1}`: true, `"x"`: true, "12": true, "-1": true, "true": true, "null": true,

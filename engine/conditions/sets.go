@@ -2,7 +2,6 @@ package conditions
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
@@ -24,6 +23,7 @@ type setRule struct {
 	legacy bool  // deprecated In/NotIn: no ranges, a string value must be a JSON array
 }
 
+// setRuleOf returns the rule of a set operator.
 func setRuleOf(op Operator) setRule {
 	switch op {
 	case AllIn:
@@ -70,7 +70,7 @@ func scalarMember(k string, value any, legacy bool) (found, ok bool) {
 		}
 		return false, true
 	case string:
-		if globMatch(v, k) {
+		if wildcard.Match(v, k) {
 			return true, true
 		}
 		if r, isRange := parseRange(v); isRange && !legacy {
@@ -172,6 +172,7 @@ func (op setOp) applyRange(keys []string, r valueRange) bool {
 	return op == allIn || op == allNotIn
 }
 
+// anyMatch reports whether k matches one of members.
 func anyMatch(k string, members []string) bool {
 	for _, m := range members {
 		if matchEither(k, m) {
@@ -183,15 +184,7 @@ func anyMatch(k string, members []string) bool {
 
 // matchEither reports whether a matches b with either one taken as the wildcard pattern.
 func matchEither(a, b string) bool {
-	return globMatch(a, b) || globMatch(b, a)
-}
-
-// globMatch is wildcard.Match with a fast path for the common pattern without wildcards.
-func globMatch(pattern, s string) bool {
-	if strings.IndexByte(pattern, '*') < 0 && strings.IndexByte(pattern, '?') < 0 {
-		return pattern == s
-	}
-	return wildcard.Match(pattern, s)
+	return wildcard.Match(a, b) || wildcard.Match(b, a)
 }
 
 // texts renders items with [text], appending to buf.

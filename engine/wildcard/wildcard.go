@@ -3,7 +3,9 @@ package wildcard
 import "strings"
 
 // Has reports whether pattern holds a wildcard.
-func Has(pattern string) bool { return strings.ContainsAny(pattern, "*?") }
+func Has(pattern string) bool {
+	return strings.IndexByte(pattern, '*') >= 0 || strings.IndexByte(pattern, '?') >= 0
+}
 
 // Match reports whether s matches pattern. It does not allocate.
 func Match(pattern, s string) bool {
