@@ -41,7 +41,7 @@ func splitDocuments(file string, data []byte) ([]document, []*LoadError) {
 			index--
 			continue
 		}
-		js, err := yaml.YAMLToJSON(raw)
+		js, err := yaml.YAMLToJSONStrict(raw)
 		if err != nil {
 			errs = append(errs, &LoadError{File: file, Document: index, Err: fmt.Errorf("malformed YAML: %w", err)})
 			continue

@@ -133,8 +133,8 @@ func TestBooleanDefaults(t *testing.T) {
 
 func TestRuleKinds(t *testing.T) {
 	tests := []struct {
-		name                                          string
-		rule                                          Rule
+		name                                         string
+		rule                                         Rule
 		validate, mutate, existing, generate, verify bool
 	}{
 		{name: "empty"},
