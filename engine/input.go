@@ -140,11 +140,17 @@ func baseDocument(req Request, obj map[string]any, r match.Resource) map[string]
 }
 
 func userInfoDoc(u UserInfo) map[string]any {
-	return map[string]any{
-		"username": u.Username,
-		"uid":      u.UID,
-		"groups":   toAnySlice(u.Groups),
+	doc := map[string]any{}
+	if u.Username != "" {
+		doc["username"] = u.Username
 	}
+	if u.UID != "" {
+		doc["uid"] = u.UID
+	}
+	if len(u.Groups) > 0 {
+		doc["groups"] = toAnySlice(u.Groups)
+	}
+	return doc
 }
 
 // serviceAccount splits "system:serviceaccount:<ns>:<name>".
