@@ -29,7 +29,8 @@ func New(opts ...Option) *Engine {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	jp := jmespath.New(o.jmespath...)
+	// The engine is pure: is_external_url resolves no host names unless the caller hands in a resolver.
+	jp := jmespath.New(append([]jmespath.Option{jmespath.WithResolver(nil)}, o.jmespath...)...)
 	return &Engine{jp: jp, vars: variables.NewCompiler(jp)}
 }
 

@@ -73,6 +73,9 @@ func parseCandidate(name string, v any) (candidate, error) {
 		return c, fnErrorf(name, "invalid operand")
 	}
 	if q, err := resource.ParseQuantity(s); err == nil {
+		if err := checkQuantity(q); err != nil {
+			return c, fnError(name, err)
+		}
 		c.isQuantity, c.quantity = true, q
 	}
 	if d, err := time.ParseDuration(s); err == nil {

@@ -114,7 +114,7 @@ func scalarQuantity(f float64) (resource.Quantity, error) {
 	if err != nil {
 		return q, fmt.Errorf("number %v is not a quantity: %w", f, err)
 	}
-	return q, nil
+	return q, checkQuantity(q)
 }
 
 func scaleDuration(d time.Duration, by float64) string {

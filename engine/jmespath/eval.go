@@ -116,7 +116,13 @@ func (ev *evaluator) evalOperator(node parsing.ASTNode, value any) (any, error) 
 	return nil, fmt.Errorf("unknown AST node: %s", node.NodeType)
 }
 
-func (ev *evaluator) call(node parsing.ASTNode, value any) (any, error) {
+func (ev *evaluator) call(node parsing.ASTNode, value any) (out any, err error) {
+	name := node.Value.(string)
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("function %s() failed: %v", name, r)
+		}
+	}()
 	args := make([]any, len(node.Children))
 	for n, child := range node.Children {
 		arg, err := ev.soft(child, value)
@@ -125,7 +131,7 @@ func (ev *evaluator) call(node parsing.ASTNode, value any) (any, error) {
 		}
 		args[n], _ = canonical(arg)
 	}
-	return ev.caller.CallFunction(node.Value.(string), args)
+	return ev.caller.CallFunction(name, args)
 }
 
 // expRef returns the expression reference passed to functions like sort_by.

@@ -59,6 +59,7 @@ func New(opts ...Option) *Interpreter {
 	}
 	custom := newRuntime(s).functions()
 	entries := functions.GetDefaultFunctions()
+	guardBuiltins(entries)
 	infos := make([]FunctionInfo, 0, len(custom))
 	for _, f := range custom {
 		entries = append(entries, f.entry)

@@ -2,6 +2,7 @@ package jmespath
 
 import (
 	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -81,9 +82,27 @@ func (rt *runtime) regexReplace(name string, literal bool) func([]any) (any, err
 		if err != nil {
 			return nil, fnError(name, err)
 		}
+		if err := checkRegexReplaceSize(name, re, src, repl, literal); err != nil {
+			return nil, err
+		}
 		if literal {
 			return re.ReplaceAllLiteralString(src, repl), nil
 		}
 		return re.ReplaceAllString(src, repl), nil
 	}
+}
+
+// checkRegexReplaceSize bounds the result of a regex replacement: each match
+// adds at most the replacement, whose $ references expand to at most src.
+func checkRegexReplaceSize(name string, re *regexp.Regexp, src, repl string, literal bool) error {
+	perMatch := int64(len(repl))
+	if !literal {
+		perMatch += int64(strings.Count(repl, "$")) * int64(len(src))
+	}
+	if int64(len(src)+1)*(perMatch+1) <= maxResultBytes {
+		return nil
+	}
+	// Only count as many matches as it takes to pass the bound.
+	enough := int((maxResultBytes-int64(len(src)))/max(perMatch, 1)) + 1
+	return checkReplaceSize(name, src, len(re.FindAllStringIndex(src, max(enough, 1))), perMatch)
 }

@@ -65,12 +65,18 @@ func replace(args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkReplaceSize("replace", s[0], matchCount(s[0], s[1], int(n)), int64(len(s[2]))); err != nil {
+		return nil, err
+	}
 	return strings.Replace(s[0], s[1], s[2], int(n)), nil
 }
 
 func replaceAll(args []any) (any, error) {
 	s, err := stringArgs("replace_all", args, 3)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkReplaceSize("replace_all", s[0], matchCount(s[0], s[1], -1), int64(len(s[2]))); err != nil {
 		return nil, err
 	}
 	return strings.ReplaceAll(s[0], s[1], s[2]), nil
