@@ -14,6 +14,8 @@ func collectionFunctions() []function {
 			objectFromLists, argArray, argArray),
 		fn("lookup", "any", "returns the value at a key of an object or an index of an array (null if absent)",
 			lookup, argObjOrArr, argStrOrNum),
+		fn("keys", "array", "returns the keys of an object, sorted so that results are repeatable",
+			sortedKeys, argObject),
 		fn("label_match", "boolean", "reports whether every label of the first object is in the second",
 			labelMatch, argObject, argObject),
 	}
@@ -132,4 +134,22 @@ func semverCompare(args []any) (any, error) {
 		return nil, fnError("semver_compare", err)
 	}
 	return inRange(version), nil
+}
+
+// sortedKeys is JMESPath's keys() with a stable order: the standard one follows Go's random map order.
+func sortedKeys(args []any) (any, error) {
+	obj, ok := asObject(args[0])
+	if !ok {
+		return nil, argTypeError("keys", 1, "Object")
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]any, len(keys))
+	for n, k := range keys {
+		out[n] = k
+	}
+	return out, nil
 }

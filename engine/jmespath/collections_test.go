@@ -2,6 +2,9 @@ package jmespath
 
 import (
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCollectionFunctions(t *testing.T) {
@@ -57,4 +60,15 @@ func TestCollectionFunctions(t *testing.T) {
 		{name: "semver_compare bad range", expr: "semver_compare('1.0.0', 'not a range')", wantErr: "JMESPath function 'semver_compare'"},
 		{name: "semver_compare type error", expr: "semver_compare(`1`, '1.0.0')", wantErr: "invalid type"},
 	})
+}
+
+func TestSortedKeys(t *testing.T) {
+	in := New()
+	for range 5 {
+		q, err := in.Compile("keys(@)")
+		require.NoError(t, err)
+		got, err := q.Search(map[string]any{"b": 1, "a": 2, "c": 3, "d": 4})
+		require.NoError(t, err)
+		assert.Equal(t, []any{"a", "b", "c", "d"}, got)
+	}
 }

@@ -36,7 +36,7 @@ func TestCorpusExpressions(t *testing.T) {
 		{name: "capabilities missing default", data: element,
 			expr: "element.securityContext.capabilities.drop[].to_upper(@) || `[]`", want: []any{}},
 		{name: "volume keys", data: pod, expr: "request.object.spec.volumes[].keys(@)[] || ''",
-			want: []any{"name", "persistentVolumeClaim", "name", "emptyDir"}},
+			want: []any{"name", "persistentVolumeClaim", "emptyDir", "name"}},
 		{name: "pvc count", data: pod,
 			expr: "request.object.spec.volumes[?contains(keys(@), 'persistentVolumeClaim')] | length(@)", want: 1.0},
 		{name: "groups without colon", data: pod,

@@ -125,7 +125,7 @@ func TestFunctionsList(t *testing.T) {
 		"trim_prefix", "truncate", "semver_compare", "regex_replace_all_literal", "pattern_match",
 		"path_canonicalize", "add", "multiply", "modulo", "items", "object_from_lists", "lookup", "to_boolean",
 		"time_now", "time_parse", "time_to_cron", "time_utc", "time_diff", "time_before", "time_after",
-		"time_between", "time_truncate", "image_normalize", "is_external_url", "sha256", "md5",
+		"time_between", "time_truncate", "image_normalize", "is_external_url", "sha256", "md5", "keys",
 	}
 	for _, name := range required {
 		assert.Contains(t, byName, name)
