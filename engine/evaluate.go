@@ -43,7 +43,7 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 	}
 	result := RuleResult{Rule: r.Name, Type: r.Type}
 	if r.unsupported != "" {
-		result.Status, result.Message = StatusError, r.unsupported
+		result.Status, result.Message, result.Unsupported = StatusError, r.unsupported, true
 		return result, true
 	}
 	doc, err := loadContext(ctx, r.context, in.doc, in, loader)

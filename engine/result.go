@@ -31,6 +31,8 @@ type RuleResult struct {
 	Message string
 	// Exception names the PolicyException (namespace/name) that turned a failure into a skip, if any.
 	Exception string
+	// Unsupported is set on the error result of a rule whose type the engine does not evaluate yet.
+	Unsupported bool
 }
 
 // PolicyResult holds the results of every rule of a policy that applied to the resource. Rules whose match did not

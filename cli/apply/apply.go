@@ -90,11 +90,18 @@ type inputs struct {
 func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
 	set := policy.NewLoader(e).LoadPaths(o.PolicyPaths...)
 	for _, le := range set.Errors {
+		if errors.Is(le, policy.ErrUnsupportedKind) {
+			fmt.Fprintf(stderr, "skipped: policy %v\n", le)
+			continue
+		}
 		fmt.Fprintf(stderr, "error: policy %v\n", le)
 	}
 	objects, errs := policy.LoadResources(o.ResourcePaths...)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "error: resource %v\n", err)
+	}
+	for _, obj := range objects {
+		kyvernotest.DefaultNamespace(obj)
 	}
 	if len(set.Policies) == 0 || len(objects) == 0 {
 		return nil, fmt.Errorf("nothing to evaluate: %d policies and %d resources loaded", len(set.Policies), len(objects))

@@ -67,7 +67,13 @@ func (s *summary) count(st engine.Status) {
 }
 
 func newReport(policies []*engine.Policy, objects []map[string]any, results [][]engine.PolicyResult) *report {
-	rep := &report{Results: []resultEntry{}}
+	n := 0
+	for _, prs := range results {
+		for _, pr := range prs {
+			n += len(pr.Rules)
+		}
+	}
+	rep := &report{Results: make([]resultEntry, 0, n)}
 	for _, p := range policies {
 		rep.policies = append(rep.policies, p.Key())
 	}

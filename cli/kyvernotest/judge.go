@@ -3,13 +3,9 @@ package kyvernotest
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine"
 )
-
-// unsupportedRuleMarker is how the engine words the error result of a rule type it does not evaluate yet.
-const unsupportedRuleMarker = "not supported by this engine yet"
 
 // Actual results that are not rule statuses.
 const (
@@ -27,7 +23,7 @@ func (s *suite) scoreResult(ctx context.Context, base Row, e *Result, p *engine.
 			continue
 		}
 		row := base
-		if rr.Status == engine.StatusError && strings.Contains(rr.Message, unsupportedRuleMarker) {
+		if rr.Unsupported {
 			rows = append(rows, skipped(row, rr.Message))
 			continue
 		}

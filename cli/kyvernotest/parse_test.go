@@ -102,7 +102,7 @@ policies:
 - name: p
   resources:
   - name: r
-    values: {request.operation: UPDATE, n: 3}
+    values: {request.operation: UPDATE, num: 3}
   rules:
   - name: rule
     values: {m: 4}
@@ -122,7 +122,7 @@ subresources:
 	assert.Equal(t, int64(2), v.GlobalValues["count"])
 	assert.Equal(t, 0.5, v.GlobalValues["ratio"])
 	assert.Equal(t, []any{int64(1), 2.5, "x"}, v.GlobalValues["nested"].(map[string]any)["list"])
-	assert.Equal(t, int64(3), v.Policies[0].Resources[0].Values["n"])
+	assert.Equal(t, int64(3), v.Policies[0].Resources[0].Values["num"])
 	assert.Equal(t, int64(4), v.Policies[0].Rules[0].Values["m"])
 	assert.Equal(t, map[string]string{"env": "production"}, v.NamespaceLabels("prod"))
 	sub, ok := v.SubresourceOf("autoscaling/v1", "Scale")

@@ -1,6 +1,7 @@
 package kyvernotest
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine"
@@ -23,7 +24,7 @@ func newRequest(obj map[string]any, vars map[string]any, user engine.UserInfo, n
 		UserInfo:        user,
 		NamespaceLabels: nsLabels,
 		Subresource:     subresource,
-		Variables:       vars,
+		Variables:       foldVariables(vars),
 	}
 	switch op, _ := vars[varOperation].(string); strings.ToUpper(op) {
 	case string(engine.OperationUpdate):
@@ -35,6 +36,47 @@ func newRequest(obj map[string]any, vars map[string]any, user engine.UserInfo, n
 		req.Object = nil
 	}
 	return req
+}
+
+// documentRoots are the top-level names of the context document the engine builds itself; values under them are
+// set path by path.
+var documentRoots = map[string]bool{
+	"request": true, "images": true, "element": true, "elementIndex": true,
+	"serviceAccountName": true, "serviceAccountNamespace": true,
+}
+
+// foldVariables nests dotted keys under their first name ("cm.data.key" becomes "cm": {"data": {"key": ...}}) for
+// every name that is not a root of the engine's own document. The Kyverno CLI never loads a context entry
+// (ConfigMap, API call, image registry) offline: values given under an entry's name stand for it, and with the
+// name set the engine does not load the entry either. vars is not written; it is returned as is when nothing folds.
+func foldVariables(vars map[string]any) map[string]any {
+	var dotted []string
+	for k := range vars {
+		if folds(k) {
+			dotted = append(dotted, k)
+		}
+	}
+	if len(dotted) == 0 {
+		return vars
+	}
+	out := make(map[string]any, len(vars))
+	for k, v := range vars {
+		if !folds(k) {
+			out[k] = v
+		}
+	}
+	sort.Strings(dotted) // "a.b" before "a.b.c": the deeper value wins, whatever the map order
+	for _, k := range dotted {
+		root, rest, _ := strings.Cut(k, ".")
+		base, _ := out[root].(map[string]any)
+		out[root] = setPathCopy(base, strings.Split(rest, "."), vars[k])
+	}
+	return out
+}
+
+func folds(key string) bool {
+	root, _, nested := strings.Cut(key, ".")
+	return nested && !documentRoots[root]
 }
 
 // withOverrides returns obj with every variable under prefix set at its path. obj is never written: maps on the

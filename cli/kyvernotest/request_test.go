@@ -56,3 +56,27 @@ func TestNewRequestObjectOverridesCopy(t *testing.T) {
 	assert.NotContains(t, pod["metadata"].(map[string]any), "labels")
 	assert.Equal(t, vars, req.Variables)
 }
+
+func TestFoldVariables(t *testing.T) {
+	given := map[string]any{"whole": "x"}
+	tests := []struct {
+		name string
+		vars map[string]any
+		want map[string]any
+	}{
+		{"nothing to fold", map[string]any{"a": 1, "request.operation": "UPDATE"}, map[string]any{"a": 1, "request.operation": "UPDATE"}},
+		{"entry data under its name", map[string]any{"cm.data.key": "v", "cm.data.other": "w", "request.namespace": "ns"},
+			map[string]any{"cm": map[string]any{"data": map[string]any{"key": "v", "other": "w"}}, "request.namespace": "ns"}},
+		{"document roots stay dotted", map[string]any{"images.containers.c.tag": "x", "element.name": "e"},
+			map[string]any{"images.containers.c.tag": "x", "element.name": "e"}},
+		{"a whole value is extended, not written", map[string]any{"entry": given, "entry.more": 2},
+			map[string]any{"entry": map[string]any{"whole": "x", "more": 2}}},
+		{"deeper paths win", map[string]any{"a.b": "flat", "a.b.c": "deep"}, map[string]any{"a": map[string]any{"b": map[string]any{"c": "deep"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, foldVariables(tt.vars))
+		})
+	}
+	assert.Equal(t, map[string]any{"whole": "x"}, given, "given maps are not written")
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -119,7 +120,7 @@ func runSuite(ctx context.Context, e *engine.Engine, f Found, sc scoring) TestRe
 	}
 	rep.Name = t.DisplayName()
 	s := loadSuite(e, f.Path, t)
-	rep.Rows = s.score(ctx, sc)
+	rep.Rows = append([]Row{}, s.score(ctx, sc)...)
 	rep.Warnings = s.warnings
 	rep.Counts = countRows(rep.Rows)
 	return rep
@@ -138,6 +139,7 @@ func summarize(reports []TestReport) *Report {
 		}
 		out.Folders[i].add(t.Counts)
 	}
+	sort.Slice(out.Folders, func(i, j int) bool { return out.Folders[i].Folder < out.Folders[j].Folder })
 	return out
 }
 

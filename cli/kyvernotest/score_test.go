@@ -17,7 +17,7 @@ func TestRuleNameMatchesAutogenForms(t *testing.T) {
 		{"autogen-check", "check", true},
 		{"autogen-cronjob-check", "check", true},
 		{"autogen-check", "autogen-check", true},
-		{"autogen-cronjob-check", "cronjob-check", false},
+		{"autogen-cronjob-check", "cronjob-check", true}, // "autogen-" + "cronjob-check", as in Kyverno
 		{"check-2", "check", false},
 		{"autogen-check", "other", false},
 	}

@@ -34,7 +34,8 @@ type suite struct {
 
 type loadedResource struct {
 	kind, name, namespace, apiVersion string
-	res                               *Resource
+	obj                               map[string]any
+	res                               *Resource // prepared once the evaluator exists
 }
 
 type evalKey struct {
@@ -86,7 +87,7 @@ func loadSuite(e *engine.Engine, path string, t *Test) *suite {
 		Exceptions: exceptions,
 	}
 	for _, r := range s.resources {
-		r.res = s.eval.Prepare(r.res.Object)
+		r.res = s.eval.Prepare(r.obj)
 	}
 	return s
 }
@@ -159,6 +160,7 @@ func (s *suite) loadResources() []map[string]any {
 	}
 	seen := map[[4]string]bool{}
 	for _, obj := range objects {
+		DefaultNamespace(obj)
 		r := newLoadedResource(obj)
 		key := [4]string{r.apiVersion, r.kind, r.namespace, r.name}
 		if seen[key] {
@@ -173,7 +175,7 @@ func (s *suite) loadResources() []map[string]any {
 
 func newLoadedResource(obj map[string]any) *loadedResource {
 	meta, _ := obj["metadata"].(map[string]any)
-	r := &loadedResource{res: &Resource{Object: obj}}
+	r := &loadedResource{obj: obj}
 	r.apiVersion, _ = obj["apiVersion"].(string)
 	r.kind, _ = obj["kind"].(string)
 	r.name, _ = meta["name"].(string)

@@ -82,6 +82,7 @@ func newRootCommand(r runners) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newApplyCommand(r.apply), newTestCommand(r.test), newVersionCommand())
 	return root
 }
