@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # apply.sh [CORPUS]: the end-to-end load run of `bylaw apply`.
 #
-# Generates PODS (default 1000) Pods with podgen (seed SEED, default 1), builds bylaw, applies the pod-security
-# policies of the Kyverno corpus (POLICIES, default CORPUS/pod-security) to them under /usr/bin/time -v, and prints
-# wall time, evaluations per second (policies x Pods) and peak RSS. Exit 1 from bylaw means "some rules failed" and
-# is expected; any other non-zero exit is an error.
+# Generates PODS (default 1000) Pods with podgen (seed SEED, default 1), builds bylaw, then RUNS times (default 3)
+# applies the pod-security policies of the Kyverno corpus (POLICIES, default CORPUS/pod-security) to them under
+# /usr/bin/time -v with JSON output, and prints per run and overall: wall time, evaluations per second (policies x
+# Pods, per wall second and per CPU second) and peak RSS. Exit 1 from bylaw means "a rule of an Enforce policy
+# failed" and is expected; any other non-zero exit is an error.
 #
 # CORPUS defaults to $BYLAW_CORPUS, then ../shared/conformance/kyverno-policies beside the repository.
-# Needs /usr/bin/time (Debian package "time": apt-get install -y time); uses jq, when present, to count results.
+# Needs /usr/bin/time (Debian package "time": apt-get install -y time); uses jq, when present, to count the results.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,6 +16,7 @@ root="$(cd "$here/../.." && pwd)"
 corpus="${1:-${BYLAW_CORPUS:-$root/../shared/conformance/kyverno-policies}}"
 pods="${PODS:-1000}"
 seed="${SEED:-1}"
+runs="${RUNS:-3}"
 policies="${POLICIES:-$corpus/pod-security}"
 
 if [[ ! -x /usr/bin/time ]]; then
@@ -32,58 +34,65 @@ trap 'rm -rf "$work"' EXIT
 (cd "$root" && go run ./tests/bench/podgen -n "$pods" -seed "$seed" -o "$work")
 (cd "$root" && go build -o "$work/bylaw" ./cmd/bylaw)
 
-# policy_count prints how many policies bylaw would load: policy documents outside hidden test folders.
-policy_count() {
-	find "$policies" -path '*/.*' -prune -o -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 |
-		xargs -0 cat | grep -cE '^kind: *(ClusterPolicy|Policy) *$' || true
+# evaluation_count prints policies x resources: the distinct pairs in the JSON output when jq is present, else the
+# policy documents found outside hidden test folders times the Pods.
+evaluation_count() {
+	local n=""
+	if command -v jq >/dev/null; then
+		n="$(jq '[.results[] | [.policy, .resource.namespace, .resource.name]] | unique | length' "$work/out.json" 2>/dev/null || true)"
+	fi
+	if [[ -n "$n" && "$n" != 0 ]]; then
+		echo "$n counted in the JSON output"
+		return
+	fi
+	local npol
+	npol="$(find "$policies" -path '*/.*' -prune -o -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 |
+		xargs -0 cat | grep -cE '^kind: *(ClusterPolicy|Policy) *$' || true)"
+	echo "$((npol * pods)) computed: $npol policies x $pods pods"
 }
 
-# result_count prints the number of policy x resource results in the JSON output, or nothing if it cannot tell.
-result_count() {
-	command -v jq >/dev/null || return 0
-	jq -r '[.. | objects | select(has("policy") and has("resource")) | "\(.policy)|\(.resource | tostring)"]
-		| unique | length' "$work/out.json" 2>/dev/null || true
-}
+# field prints the value of one line of /usr/bin/time -v output.
+field() { sed -n "s/.*$1: //p" "$work/time.txt"; }
 
 # seconds converts /usr/bin/time's "h:mm:ss" or "m:ss.cc" to seconds.
-seconds() {
-	awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }' <<<"$1"
+seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }' <<<"$1"; }
+
+# run_once runs bylaw apply under /usr/bin/time and prints "wall cpu rss_kb".
+run_once() {
+	local rc=0
+	/usr/bin/time -v -o "$work/time.txt" "$work/bylaw" apply "$policies" --resource "$work/pods.yaml" -o json \
+		>"$work/out.json" 2>"$work/stderr.txt" || rc=$?
+	if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+		echo "apply.sh: bylaw apply exited $rc" >&2
+		cat "$work/stderr.txt" "$work/time.txt" >&2
+		exit "$rc"
+	fi
+	echo "$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)')")" \
+		"$(awk -v u="$(field 'User time (seconds)')" -v s="$(field 'System time (seconds)')" 'BEGIN { print u + s }')" \
+		"$(field 'Maximum resident set size (kbytes)')" "$rc"
 }
 
-cmd=("$work/bylaw" apply "$policies" --resource "$work/pods.yaml" -o json)
-echo "running: /usr/bin/time -v bylaw apply $policies --resource pods.yaml -o json > out.json"
-set +e
-/usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" >"$work/out.json" 2>"$work/stderr.txt"
-rc=$?
-set -e
-if [[ $rc -ne 0 && $rc -ne 1 ]]; then
-	echo "apply.sh: bylaw apply exited $rc" >&2
-	cat "$work/stderr.txt" "$work/time.txt" >&2
-	exit "$rc"
-fi
+echo "command: /usr/bin/time -v bylaw apply $policies --resource pods.yaml -o json > out.json   (x$runs)"
+results=()
+for i in $(seq 1 "$runs"); do
+	results+=("$(run_once)")
+	read -r wall cpu rss rc <<<"${results[-1]}"
+	printf 'run %d: exit %s, wall %.3f s, cpu %.3f s, max RSS %.1f MB\n' "$i" "$rc" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+done
 
-wall="$(seconds "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")")"
-rss_kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")"
-user="$(sed -n 's/.*User time (seconds): //p' "$work/time.txt")"
-sys="$(sed -n 's/.*System time (seconds): //p' "$work/time.txt")"
-npol="$(policy_count)"
-evals="$((npol * pods))"
-counted="$(result_count)"
-if [[ -n "$counted" && "$counted" != 0 ]]; then
-	evals="$counted"
-	source="counted in the JSON output"
-else
-	source="computed: $npol policies x $pods pods"
-fi
-
-echo "bylaw apply exit code: $rc (0 or 1 expected)"
-echo "pods:            $pods (seed $seed)"
-echo "policies:        $npol"
-echo "evaluations:     $evals ($source)"
-echo "wall time:       ${wall} s (user ${user} s, sys ${sys} s)"
-awk -v e="$evals" -v w="$wall" 'BEGIN { if (w > 0) printf "evaluations/s:   %.0f\n", e / w; else print "evaluations/s:   n/a (wall time 0)" }'
-awk -v k="$rss_kb" 'BEGIN { printf "max RSS:         %.1f MB (%d KB)\n", k / 1024, k }'
+read -r evals how <<<"$(evaluation_count)"
+printf '%s\n' "${results[@]}" | awk -v e="$evals" -v how="$how" -v pods="$pods" -v seed="$seed" '
+	NR == 1 || $1 < wall { wall = $1 }
+	NR == 1 || $2 < cpu { cpu = $2 }
+	$3 > rss { rss = $3 }
+	END {
+		printf "pods:                %d (seed %d)\n", pods, seed
+		printf "evaluations:         %d (%s)\n", e, how
+		printf "best wall time:      %.3f s   -> %.0f evaluations/s\n", wall, e / wall
+		printf "best cpu time:       %.3f s   -> %.0f evaluations per CPU second\n", cpu, e / cpu
+		printf "max RSS (worst run): %.1f MB (%d KB)\n", rss / 1024, rss
+	}'
 if [[ -s "$work/stderr.txt" ]]; then
-	echo "bylaw stderr (first 5 lines):"
-	head -n 5 "$work/stderr.txt"
+	echo "bylaw stderr: $(wc -l <"$work/stderr.txt") lines; first 3:"
+	head -n 3 "$work/stderr.txt"
 fi

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bylaw-dev/bylaw/cli/apply"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
 	"github.com/bylaw-dev/bylaw/tests/bench/podgen/gen"
 )
 
@@ -34,10 +36,22 @@ func BenchmarkApplyCommand(b *testing.B) {
 	pods := writePods(b, b.TempDir(), benchPods)
 	opts := apply.Options{PolicyPaths: files, ResourcePaths: []string{pods}, Output: apply.FormatJSON}
 	b.ReportAllocs()
+	clock := startCPUClock()
 	for b.Loop() {
 		code, err := apply.Run(b.Context(), opts, io.Discard, io.Discard)
 		require.NoError(b, err)
 		require.Contains(b, []int{apply.ExitOK, apply.ExitEnforced}, code)
 	}
-	reportEvalRate(b, len(files)*benchPods)
+	reportEvalRate(b, len(files)*benchPods, clock)
+}
+
+// BenchmarkLoadPodSecurityFolder loads and compiles everything under CORPUS/pod-security per op, as `bylaw apply`
+// does with that folder: the fixed cost of a run before any resource is read.
+func BenchmarkLoadPodSecurityFolder(b *testing.B) {
+	folder := filepath.Join(corpusDir(b), "pod-security")
+	b.ReportAllocs()
+	for b.Loop() {
+		set := policy.NewLoader(engine.New()).LoadPaths(folder)
+		require.NotEmpty(b, set.Policies)
+	}
 }

@@ -19,8 +19,8 @@ import (
 // defaultCorpus is where the corpus sits relative to this folder in the shared checkout.
 const defaultCorpus = "../../../shared/conformance/kyverno-policies"
 
-// patternFolders are the corpus folders of pod-security pattern policies that the benchmarks load.
-var patternFolders = [...]string{"pod-security/baseline", "pod-security/restricted"}
+// patternFolders returns the corpus folders of pod-security pattern policies that the benchmarks load.
+func patternFolders() []string { return []string{"pod-security/baseline", "pod-security/restricted"} }
 
 // corpusDir returns the corpus root, skipping tb when it is absent.
 func corpusDir(tb testing.TB) string {
@@ -40,7 +40,7 @@ func corpusDir(tb testing.TB) string {
 func policyFiles(tb testing.TB, root string) []string {
 	tb.Helper()
 	var files []string
-	for _, folder := range patternFolders {
+	for _, folder := range patternFolders() {
 		err := filepath.WalkDir(filepath.Join(root, folder), func(path string, d fs.DirEntry, err error) error {
 			switch {
 			case err != nil:

@@ -22,9 +22,9 @@ func TestGenerateIsDeterministic(t *testing.T) {
 		a, b Options
 		same bool
 	}{
-		{"same seed", Options{Count: 300, Seed: 1, ViolationRatio: 0.75}, Options{Count: 300, Seed: 1, ViolationRatio: 0.75}, true},
-		{"same seed, other ratio", Options{Count: 300, Seed: 1, ViolationRatio: 0.75}, Options{Count: 300, Seed: 1, ViolationRatio: 0.2}, false},
-		{"other seed", Options{Count: 300, Seed: 1, ViolationRatio: 0.75}, Options{Count: 300, Seed: 2, ViolationRatio: 0.75}, false},
+		{"same seed", Options{Count: 200, Seed: 1, ViolationRatio: 0.75}, Options{Count: 200, Seed: 1, ViolationRatio: 0.75}, true},
+		{"same seed, other ratio", Options{Count: 200, Seed: 1, ViolationRatio: 0.75}, Options{Count: 200, Seed: 1, ViolationRatio: 0.2}, false},
+		{"other seed", Options{Count: 200, Seed: 1, ViolationRatio: 0.75}, Options{Count: 200, Seed: 2, ViolationRatio: 0.75}, false},
 		{"prefix", Options{Count: 10, Seed: 7, ViolationRatio: 0.75}, Options{Count: 10, Seed: 7, ViolationRatio: 0.75}, true},
 	}
 	for _, tt := range tests {

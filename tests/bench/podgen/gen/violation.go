@@ -34,7 +34,10 @@ func Violations() []Violation {
 }
 
 // DetectedBy returns the names of the corpus pod-security policies (baseline and restricted) that fail a Pod
-// carrying v, sorted. A compliant Pod (None) fails none of them.
+// carrying v, sorted. A compliant Pod (None) fails none of them. Some controls overlap in the corpus: a hostPath
+// volume is also a volume type restricted allows not, an Unconfined seccomp profile fails the baseline and the strict
+// policy, a hostPort outside 5000-6000 fails both port policies, and a privileged container cannot keep
+// allowPrivilegeEscalation false (the API server rejects it), so it fails disallow-privilege-escalation too.
 func (v Violation) DetectedBy() []string {
 	switch v {
 	case HostNetwork, HostPID, HostIPC:
