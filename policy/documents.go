@@ -16,6 +16,31 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// rawDocument is one YAML document of a file, not parsed yet.
+type rawDocument struct {
+	index int // 1-based
+	data  []byte
+}
+
+// splitRawDocuments splits a multi-document YAML stream at its `---` markers without parsing it; blank documents are
+// left out but counted.
+func splitRawDocuments(data []byte) ([]rawDocument, error) {
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var docs []rawDocument
+	for index := 1; ; index++ {
+		raw, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return docs, fmt.Errorf("document %d: reading YAML: %w", index, err)
+		}
+		if !isBlank(raw) {
+			docs = append(docs, rawDocument{index: index, data: raw})
+		}
+	}
+}
+
 // document is one YAML document of a file, converted to JSON.
 type document struct {
 	file  string
@@ -65,7 +90,8 @@ func isBlank(raw []byte) bool {
 	return true
 }
 
-// expandPaths turns files and folders into a sorted list of YAML files (folders are walked recursively).
+// expandPaths turns files and folders into a sorted list of YAML files (folders are walked recursively, hidden
+// folders left out).
 func expandPaths(paths []string) ([]string, []*LoadError) {
 	var files []string
 	var errs []*LoadError
@@ -82,6 +108,9 @@ func expandPaths(paths []string) ([]string, []*LoadError) {
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
+			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // hidden folders such as .kyverno-test hold tests, not policies
 			}
 			if !d.IsDir() && isYAMLFile(path) {
 				files = append(files, path)
