@@ -62,7 +62,8 @@ func compileOverrides(list []v1alpha1.ValidationFailureActionOverride) []actionO
 }
 
 func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, error) {
-	out := &Rule{Name: r.Name, Type: ruleType(r), Autogen: autogenSource(r.Name)}
+	out := &Rule{Name: r.Name, Type: ruleType(r), Autogen: autogenSource(r.Name),
+		passMessage: fmt.Sprintf("validation rule '%s' passed.", r.Name)}
 	var err error
 	if out.match, err = compileMatch(&r.MatchResources); err != nil {
 		return nil, fmt.Errorf("match: %w", err)

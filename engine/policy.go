@@ -71,6 +71,7 @@ type Rule struct {
 	validate      *validation
 	// unsupported, when set, is the reason the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported string
+	passMessage string
 }
 
 type validation struct {

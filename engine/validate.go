@@ -82,23 +82,28 @@ func checkPattern(p *patternProgram, doc any, target any) outcome {
 }
 
 func checkAnyPattern(ps []*patternProgram, doc any, target any) outcome {
-	var failures []string
+	// first pass: statuses only, so a passing anyPattern builds no failure messages.
 	skipped := 0
-	for i, p := range ps {
-		o := checkPattern(p, doc, target)
-		switch o.status {
-		case StatusPass:
-			return o
-		case StatusError:
-			return outcome{status: StatusError, message: fmt.Sprintf("anyPattern[%d]: %s", i, o.message)}
-		case StatusSkip:
+	for _, p := range ps {
+		compiled, err := p.resolve(doc)
+		if err != nil {
+			return outcome{status: StatusError, message: err.Error()}
+		}
+		switch compiled.Status(target) {
+		case pattern.StatusPass:
+			return outcome{status: StatusPass}
+		case pattern.StatusSkip:
 			skipped++
-		default:
-			failures = append(failures, fmt.Sprintf("anyPattern[%d] %s", i, o.message))
 		}
 	}
 	if skipped == len(ps) {
 		return outcome{status: StatusSkip, message: "all anyPatterns skipped"}
+	}
+	var failures []string
+	for i, p := range ps {
+		if o := checkPattern(p, doc, target); o.status == StatusFail {
+			failures = append(failures, fmt.Sprintf("anyPattern[%d] %s", i, o.message))
+		}
 	}
 	return outcome{status: StatusFail, message: strings.Join(failures, "; ")}
 }
@@ -122,7 +127,7 @@ func (r *Rule) toResult(o outcome, message *variables.Template, doc any) RuleRes
 	}
 	switch o.status {
 	case StatusPass:
-		res.Message = fmt.Sprintf("validation rule '%s' passed.", r.Name)
+		res.Message = r.passMessage
 	case StatusFail:
 		res.Message = failureMessage(r.Name, renderMessage(message, doc), o.message)
 	default:

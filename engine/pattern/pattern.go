@@ -67,6 +67,11 @@ func Compile(p any) (*Pattern, error) {
 	return &Pattern{root: root}, nil
 }
 
+// Status checks resource against the pattern without building a failure path or message; it never allocates.
+func (p *Pattern) Status(resource any) Status {
+	return p.root.match(walk{}, resource, "").status
+}
+
 // Match checks a decoded resource against the pattern. A passing resource costs no allocation.
 func (p *Pattern) Match(resource any) Result {
 	if o := p.root.match(walk{}, resource, ""); o.status == StatusPass {

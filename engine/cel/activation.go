@@ -1,0 +1,93 @@
+package cel
+
+import (
+	"context"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+)
+
+// Input is what a rule sees. Maps are decoded JSON or YAML (map[string]any, []any, string, bool, nil and int64,
+// int or float64 numbers); they are bound as they are, never copied or converted to typed objects.
+type Input struct {
+	// Object is the resource (request.object); nil on DELETE, when it is bound to null.
+	Object map[string]any
+	// OldObject is the previous resource on UPDATE and DELETE; nil otherwise.
+	OldObject map[string]any
+	// Request has the admission.k8s.io/v1 AdmissionRequest shape (operation, userInfo, namespace, name, kind,
+	// resource, ...), without object and oldObject.
+	Request map[string]any
+	// Params is the parameter resource selected by paramRef, or nil.
+	Params any
+	// NamespaceObject is the namespace of a namespaced resource; nil for cluster-scoped or unknown.
+	NamespaceObject map[string]any
+}
+
+// evaluation is the state of one rule or precondition evaluation. It is the CEL activation: variables resolve to
+// the input, converted on first use, and to the lazy `variables` map.
+type evaluation struct {
+	ctx  context.Context
+	prog *Program
+	in   Input
+
+	object, oldObject, request, namespace, params, variables ref.Val
+
+	// budget is the cost left for this evaluation; pending is the cost of variables evaluated since the last
+	// charge.
+	budget  int64
+	pending int64
+}
+
+var _ interpreter.Activation = (*evaluation)(nil)
+
+// ResolveName implements interpreter.Activation.
+func (ev *evaluation) ResolveName(name string) (any, bool) {
+	switch name {
+	case varObject:
+		return resolveMap(&ev.object, ev.in.Object), true
+	case varOldObject:
+		return resolveMap(&ev.oldObject, ev.in.OldObject), true
+	case varRequest:
+		return resolveMap(&ev.request, ev.in.Request), true
+	case varNamespace:
+		return resolveMap(&ev.namespace, ev.in.NamespaceObject), true
+	case varParams:
+		if ev.params == nil {
+			ev.params = toVal(ev.in.Params)
+		}
+		return ev.params, true
+	case varVariables:
+		if ev.prog == nil {
+			return nil, false
+		}
+		if ev.variables == nil {
+			ev.variables = ev.variablesValue()
+		}
+		return ev.variables, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (ev *evaluation) Parent() interpreter.Activation { return nil }
+
+// resolveMap converts m on first use and caches the value in *cache.
+func resolveMap(cache *ref.Val, m map[string]any) ref.Val {
+	if *cache == nil {
+		if m == nil {
+			*cache = types.NullValue
+		} else {
+			*cache = types.NewStringInterfaceMap(types.DefaultTypeAdapter, m)
+		}
+	}
+	return *cache
+}
+
+// toVal binds a decoded value as a CEL value; nil is null.
+func toVal(v any) ref.Val {
+	if v == nil {
+		return types.NullValue
+	}
+	return types.DefaultTypeAdapter.NativeToValue(v)
+}

@@ -1,0 +1,150 @@
+package cel
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apiservercel "k8s.io/apiserver/pkg/cel"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+)
+
+// Program is a compiled `validate.cel` rule. It is immutable and safe for concurrent use.
+type Program struct {
+	variables   []variable
+	varType     *apiservercel.DeclType
+	expressions []expression
+	annotations []annotation
+}
+
+// variable is a compiled entry of `variables`, evaluated lazily as variables.<name>.
+type variable struct {
+	name string
+	prog cel.Program
+}
+
+// expression is a compiled validation with its failure message: messageProg when set, else message (already
+// defaulted to the rule's message or "failed expression: ..." at compile time).
+type expression struct {
+	source      string
+	prog        cel.Program
+	messageProg cel.Program
+	message     string
+}
+
+// annotation is a compiled audit annotation.
+type annotation struct {
+	key  string
+	prog cel.Program
+}
+
+// CompileOption adjusts how a rule compiles.
+type CompileOption func(*compileOptions)
+
+type compileOptions struct {
+	message string
+}
+
+// WithMessage sets the rule's `validate.message`, used for expressions that have neither message nor
+// messageExpression, as Kyverno does.
+func WithMessage(message string) CompileOption {
+	return func(o *compileOptions) { o.message = message }
+}
+
+// Compile compiles every variable, expression, messageExpression and audit annotation of a rule once. Errors name
+// the field (for example `expressions[1].messageExpression`) and carry the CEL error; compilation errors wrap
+// ErrCompile.
+func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program, error) {
+	if spec == nil {
+		return nil, fmt.Errorf("compile CEL rule: no cel block")
+	}
+	if len(spec.Expressions) == 0 && len(spec.AuditAnnotations) == 0 {
+		return nil, fmt.Errorf("compile CEL rule: expressions: at least one expression or audit annotation is required")
+	}
+	var o compileOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	env, varType, err := c.ruleEnv(spec.ParamKind != nil)
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{varType: varType}
+	if p.variables, err = compileVariables(env, varType, spec.Variables); err != nil {
+		return nil, err
+	}
+	if p.expressions, err = compileExpressions(env, spec.Expressions, o.message); err != nil {
+		return nil, err
+	}
+	if p.annotations, err = compileAnnotations(env, spec.AuditAnnotations); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// compileVariables compiles variables in order, declaring each one's type in varType once it compiles, so later
+// variables and all expressions can use it.
+func compileVariables(env *cel.Env, varType *apiservercel.DeclType, vars []admissionregistrationv1.Variable) ([]variable, error) {
+	out := make([]variable, 0, len(vars))
+	for i, v := range vars {
+		if v.Name == "" {
+			return nil, fmt.Errorf("variables[%d].name: a name is required", i)
+		}
+		if _, dup := varType.Fields[v.Name]; dup {
+			return nil, fmt.Errorf("variables[%d].name: duplicate variable %q", i, v.Name)
+		}
+		prog, outType, err := compileExpr(env, v.Expression, cel.AnyType)
+		if err != nil {
+			return nil, fmt.Errorf("variables[%d].expression (%s): %w", i, v.Name, err)
+		}
+		varType.Fields[v.Name] = apiservercel.NewDeclField(v.Name, declTypeOf(outType), true, nil, nil)
+		out = append(out, variable{name: v.Name, prog: prog})
+	}
+	return out, nil
+}
+
+func compileExpressions(env *cel.Env, validations []admissionregistrationv1.Validation, ruleMessage string) ([]expression, error) {
+	out := make([]expression, len(validations))
+	for i, v := range validations {
+		prog, _, err := compileExpr(env, v.Expression, cel.BoolType)
+		if err != nil {
+			return nil, fmt.Errorf("expressions[%d].expression: %w", i, err)
+		}
+		out[i] = expression{source: v.Expression, prog: prog, message: defaultMessage(v, ruleMessage)}
+		if strings.TrimSpace(v.MessageExpression) == "" {
+			continue
+		}
+		if out[i].messageProg, _, err = compileExpr(env, v.MessageExpression, cel.StringType); err != nil {
+			return nil, fmt.Errorf("expressions[%d].messageExpression: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+// defaultMessage is the failure message used when there is no messageExpression or it gives no usable text.
+func defaultMessage(v admissionregistrationv1.Validation, ruleMessage string) string {
+	if m := strings.TrimSpace(v.Message); m != "" {
+		return m
+	}
+	if m := strings.TrimSpace(ruleMessage); m != "" {
+		return m
+	}
+	return "failed expression: " + strings.TrimSpace(v.Expression)
+}
+
+func compileAnnotations(env *cel.Env, anns []admissionregistrationv1.AuditAnnotation) ([]annotation, error) {
+	out := make([]annotation, len(anns))
+	for i, a := range anns {
+		if a.Key == "" {
+			return nil, fmt.Errorf("auditAnnotations[%d].key: a key is required", i)
+		}
+		prog, _, err := compileExpr(env, a.ValueExpression, cel.StringType, cel.NullType)
+		if err != nil {
+			return nil, fmt.Errorf("auditAnnotations[%d].valueExpression: %w", i, err)
+		}
+		out[i] = annotation{key: a.Key, prog: prog}
+	}
+	return out, nil
+}
