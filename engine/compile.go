@@ -119,8 +119,6 @@ func unsupportedReason(r *v1alpha1.Rule) string {
 	switch {
 	case v == nil:
 		return "rule has no validate, mutate, generate or verifyImages block"
-	case v.PodSecurity != nil:
-		return "rule type validate.podSecurity is not supported by this engine yet"
 	case v.CEL != nil:
 		return "rule type validate.cel is not supported by this engine yet"
 	case v.Manifests != nil:

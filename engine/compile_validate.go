@@ -10,6 +10,7 @@ import (
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine/conditions"
 	"github.com/bylaw-dev/bylaw/engine/pattern"
+	"github.com/bylaw-dev/bylaw/engine/podsecurity"
 	"github.com/bylaw-dev/bylaw/engine/variables"
 )
 
@@ -33,6 +34,11 @@ func (e *Engine) compileValidation(v *v1alpha1.Validation) (*validation, error) 
 			return nil, fmt.Errorf("message: %w", err)
 		}
 	}
+	if v.PodSecurity != nil {
+		if out.podSecurity, err = podsecurity.Compile(v.PodSecurity); err != nil {
+			return nil, err
+		}
+	}
 	body, err := e.compileBody(v.Pattern, v.AnyPattern, v.Deny)
 	if err != nil {
 		return nil, err
@@ -41,7 +47,7 @@ func (e *Engine) compileValidation(v *v1alpha1.Validation) (*validation, error) 
 	if out.foreach, err = e.compileForeachList(v.ForEach, "foreach"); err != nil {
 		return nil, err
 	}
-	if body.count()+boolToInt(len(out.foreach) > 0) != 1 {
+	if body.count()+boolToInt(len(out.foreach) > 0)+boolToInt(out.podSecurity != nil) != 1 {
 		return nil, fmt.Errorf("exactly one of pattern, anyPattern, deny, foreach, podSecurity, cel is required")
 	}
 	return out, nil

@@ -92,6 +92,10 @@ func TestValidateRuleKinds(t *testing.T) {
 			rule: "    validate:\n      deny:\n        conditions:\n          any:\n          - {key: \"{{ request.object.spec.nothing.here }}\", operator: Equals, value: x}\n"},
 		{name: "configMap without loader is an error", status: engine.StatusError, msg: "context entry \"cm\"",
 			rule: "    context:\n    - name: cm\n      configMap: {name: settings, namespace: default}\n    validate:\n      deny: {}\n"},
+		{name: "podSecurity restricted fails a privileged pod", status: engine.StatusFail, msg: "violates PodSecurity",
+			rule: "    validate:\n      podSecurity: {level: restricted, version: latest}\n"},
+		{name: "podSecurity baseline with the privileged control excluded", status: engine.StatusPass,
+			rule: "    validate:\n      podSecurity:\n        level: baseline\n        version: latest\n        exclude:\n        - {controlName: Privileged Containers, images: [nginx*]}\n"},
 		{name: "mutate is not supported yet", status: engine.StatusError, msg: "mutate is not supported",
 			rule: "    mutate:\n      patchStrategicMerge: {metadata: {labels: {a: b}}}\n"},
 	}

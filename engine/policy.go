@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/bylaw-dev/bylaw/engine/match"
+	"github.com/bylaw-dev/bylaw/engine/podsecurity"
 	"github.com/bylaw-dev/bylaw/engine/variables"
 	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
@@ -75,11 +76,12 @@ type Rule struct {
 }
 
 type validation struct {
-	message    *variables.Template
-	pattern    *patternProgram
-	anyPattern []*patternProgram
-	deny       *conditionTree
-	foreach    []*foreachProgram
+	message     *variables.Template
+	podSecurity *podsecurity.Check
+	pattern     *patternProgram
+	anyPattern  []*patternProgram
+	deny        *conditionTree
+	foreach     []*foreachProgram
 }
 
 type foreachProgram struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine/pattern"
+	"github.com/bylaw-dev/bylaw/engine/podsecurity"
 	"github.com/bylaw-dev/bylaw/engine/variables"
 )
 
@@ -42,6 +43,8 @@ func (e *Engine) validateRule(ctx context.Context, r *Rule, in *Input, doc map[s
 	v := r.validate
 	var out outcome
 	switch {
+	case v.podSecurity != nil:
+		out = checkPodSecurity(v.podSecurity, in.obj)
 	case len(v.foreach) > 0:
 		out = e.validateForeachList(ctx, v.foreach, in, doc, in.obj, loader, 0)
 	default:
@@ -106,6 +109,14 @@ func checkAnyPattern(ps []*patternProgram, doc any, target any) outcome {
 		}
 	}
 	return outcome{status: StatusFail, message: strings.Join(failures, "; ")}
+}
+
+func checkPodSecurity(c *podsecurity.Check, obj map[string]any) outcome {
+	res := c.Evaluate(obj)
+	if res.Allowed {
+		return outcome{status: StatusPass}
+	}
+	return outcome{status: StatusFail, message: res.Message}
 }
 
 func checkDeny(deny *conditionTree, doc any) outcome {

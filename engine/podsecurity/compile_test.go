@@ -38,6 +38,10 @@ func TestCompileErrors(t *testing.T) {
 			`podSecurity.exclude[0].restrictedField "spec.containers[*].ports.hostPort"`},
 		{"bare annotations field", "level: baseline\nexclude:\n- controlName: AppArmor\n  restrictedField: metadata.annotations\n  values: [unconfined]",
 			`podSecurity.exclude[0].restrictedField "metadata.annotations"`},
+		{"allowed volume type", "level: restricted\nexclude:\n- controlName: Volume Types\n  restrictedField: spec.volumes[*].emptyDir\n  values: ['']",
+			`podSecurity.exclude[0].restrictedField "spec.volumes[*].emptyDir"`},
+		{"container field at pod level", "level: baseline\nexclude:\n- controlName: Privileged Containers\n  images: [x]\n  restrictedField: spec.securityContext.privileged\n  values: ['true']",
+			`podSecurity.exclude[0].restrictedField "spec.securityContext.privileged"`},
 		{"field with blanks", "level: baseline\nexclude:\n- controlName: Sysctls\n  restrictedField: 'spec. hostNetwork'\n  values: [x]",
 			`podSecurity.exclude[0].restrictedField: invalid field path`},
 	}

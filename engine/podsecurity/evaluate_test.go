@@ -155,9 +155,15 @@ func TestEvaluateReportsViolations(t *testing.T) {
 	got := rule(t, "level: restricted\nversion: latest").Evaluate(obj(t, violatingPod))
 	require.False(t, got.Allowed)
 	byControl := map[string]Violation{}
+	capabilityViolations := 0
 	for _, v := range got.Violations {
 		byControl[v.Control] = v
+		if v.Control == "Capabilities" {
+			capabilityViolations++
+		}
 	}
+	// The restricted level runs the baseline checks it overrides too, as Kyverno does.
+	assert.Equal(t, 2, capabilityViolations)
 	assert.Equal(t, []string{"busybox:1.36"}, byControl["Privileged Containers"].Images)
 	assert.Equal(t, []string{"nginx:1.27"}, byControl["Host Ports"].Images)
 	assert.Equal(t, []string{"ghcr.io/acme/sidecar:2"}, byControl["Running as Non-root user"].Images)

@@ -110,6 +110,15 @@ func TestEvaluateExclusions(t *testing.T) {
 			"restrictedField: 'metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]', values: [unconfined]}]",
 			"kind: Pod\nmetadata:\n  annotations: {container.apparmor.security.beta.kubernetes.io/d: unconfined}\n" +
 				"spec:\n  containers: [{name: d, image: x}]\n", false},
+		{"apparmor profile types", "level: baseline\nexclude: [" +
+			"{controlName: AppArmor, restrictedField: spec.securityContext.appArmorProfile.type, values: [Unconfined]}, " +
+			"{controlName: AppArmor, images: [nginx], restrictedField: 'spec.containers[*].securityContext.appArmorProfile.type', values: [Unconfined]}]",
+			pod("  securityContext: {appArmorProfile: {type: Unconfined}}\n",
+				containers(container("c", "nginx", "{appArmorProfile: {type: Unconfined}}"))), true},
+		{"apparmor container profile of other image", "level: baseline\nexclude: [" +
+			"{controlName: AppArmor, images: [nginx], restrictedField: 'spec.containers[*].securityContext.appArmorProfile.type', values: [Unconfined]}]",
+			pod("", containers(container("c", "nginx", "{appArmorProfile: {type: Unconfined}}"),
+				container("d", "redis", "{appArmorProfile: {type: Unconfined}}"))), false},
 		// Volume Types in restricted also needs HostPath Volumes: both checks run.
 		{"volume types alone leave hostPath failing", "level: restricted\nexclude: [{controlName: Volume Types}]",
 			pod("  securityContext: {seccompProfile: {type: RuntimeDefault}}\n  volumes: [{name: v, hostPath: {path: /x}}, {name: nv, nfs: {server: s, path: /}}]\n",

@@ -65,14 +65,6 @@ type fieldRef struct {
 	path string
 }
 
-// String renders the field the way a policy writes it, e.g. spec.containers[*].securityContext.privileged.
-func (f fieldRef) String() string {
-	if f.kind == kindPod {
-		return f.path
-	}
-	return "spec." + f.kind.listName() + "[*]." + f.path
-}
-
 // parseRestrictedField reads an exclude[].restrictedField.
 func parseRestrictedField(s string) (fieldRef, error) {
 	if s == "" || strings.ContainsAny(s, " \t\n") {

@@ -14,6 +14,7 @@ func FuzzEvaluate(f *testing.F) {
 	rules := []*Check{
 		rule(f, "level: baseline"),
 		rule(f, "level: restricted\nversion: v1.24"),
+		rule(f, "level: restricted\nversion: v1.18"),
 		rule(f, `
 level: restricted
 exclude:
@@ -53,9 +54,10 @@ exclude:
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var obj map[string]any
 		if json.Unmarshal(data, &obj) != nil || obj == nil {
-			return
+			obj = podFromBytes(data)
 		}
 		for _, c := range rules {
+			requireOffencesForFailures(t, c, obj)
 			res := c.Evaluate(obj)
 			if res.Allowed && (len(res.Violations) > 0 || res.Message != "") {
 				t.Fatalf("allowed with violations: %+v", res)
@@ -65,4 +67,80 @@ exclude:
 			}
 		}
 	})
+}
+
+// requireOffencesForFailures checks that every check the PSA functions fail reports at least one offending field,
+// so that exclusions can never excuse a failure they do not see.
+func requireOffencesForFailures(t *testing.T, c *Check, obj map[string]any) {
+	pod, err := decodePod(obj)
+	if err != nil {
+		return
+	}
+	for i := range c.checks {
+		cc := &c.checks[i]
+		if res, failed := cc.run(&pod.ObjectMeta, &pod.Spec); failed && len(cc.offencesOf(&pod.ObjectMeta, &pod.Spec)) == 0 {
+			t.Fatalf("check %s fails (%s: %s) without offences", cc.id, res.ForbiddenReason, res.ForbiddenDetail)
+		}
+	}
+}
+
+// podFromBytes builds a Pod with one container in each list and applies one security-relevant setting per byte,
+// so that the fuzzer explores combinations of offences and exclusions rather than JSON syntax.
+func podFromBytes(data []byte) map[string]any {
+	images := []string{"nginx:1", "busybox", "ghcr.io/x/y:2"}
+	lists := []string{"initContainers", "containers", "ephemeralContainers"}
+	spec := map[string]any{}
+	var ctrs []map[string]any
+	for i, l := range lists {
+		c := map[string]any{"name": "c" + l, "image": images[i], "securityContext": map[string]any{}}
+		ctrs = append(ctrs, c)
+		spec[l] = []any{c}
+	}
+	meta := map[string]any{"annotations": map[string]any{}}
+	podSC := map[string]any{}
+	spec["securityContext"] = podSC
+	for _, b := range data {
+		ops := fuzzOps(spec, podSC, meta)
+		c := ctrs[int(b)/len(ops)%len(ctrs)]
+		ops[int(b)%len(ops)](c, c["securityContext"].(map[string]any))
+	}
+	return map[string]any{"kind": "Pod", "metadata": meta, "spec": spec}
+}
+
+type fuzzOp func(c, sc map[string]any)
+
+func fuzzOps(spec, podSC, meta map[string]any) []fuzzOp {
+	set := func(k string, v any) fuzzOp { return func(_, sc map[string]any) { sc[k] = v } }
+	pod := func(k string, v any) fuzzOp { return func(_, _ map[string]any) { spec[k] = v } }
+	podSet := func(k string, v any) fuzzOp { return func(_, _ map[string]any) { podSC[k] = v } }
+	return []fuzzOp{
+		set("privileged", true), set("allowPrivilegeEscalation", true), set("allowPrivilegeEscalation", false),
+		set("capabilities", map[string]any{"add": []any{"SYS_ADMIN"}}),
+		set("capabilities", map[string]any{"drop": []any{"ALL"}, "add": []any{"NET_BIND_SERVICE"}}),
+		set("procMount", "Unmasked"), set("seccompProfile", map[string]any{"type": "Unconfined"}),
+		set("seccompProfile", map[string]any{"type": "RuntimeDefault"}), set("runAsNonRoot", false),
+		set("runAsNonRoot", true), set("runAsUser", int64(0)), set("seLinuxOptions", map[string]any{"type": "bad_t", "user": "u"}),
+		set("windowsOptions", map[string]any{"hostProcess": true}), set("appArmorProfile", map[string]any{"type": "Unconfined"}),
+		func(c, _ map[string]any) { delete(c, "securityContext"); c["securityContext"] = map[string]any{} },
+		func(c, _ map[string]any) {
+			c["ports"] = []any{map[string]any{"containerPort": 80, "hostPort": float64(80)}}
+		},
+		func(c, _ map[string]any) {
+			c["livenessProbe"] = map[string]any{"tcpSocket": map[string]any{"host": "h", "port": 1}}
+		},
+		pod("hostNetwork", true), pod("hostUsers", false), pod("os", map[string]any{"name": "windows"}),
+		pod("volumes", []any{map[string]any{"name": "v", "hostPath": map[string]any{"path": "/etc/x"}},
+			map[string]any{"name": "w", "nfs": map[string]any{"server": "s", "path": "/"}}}),
+		podSet("runAsNonRoot", false), podSet("runAsNonRoot", true), podSet("runAsUser", 0),
+		podSet("seccompProfile", map[string]any{"type": "Unconfined"}),
+		podSet("seccompProfile", map[string]any{"type": "Localhost", "localhostProfile": "p"}),
+		podSet("sysctls", []any{map[string]any{"name": "kernel.msgmax", "value": "1"}}),
+		podSet("seLinuxOptions", map[string]any{"role": "r"}),
+		func(_, _ map[string]any) {
+			meta["annotations"].(map[string]any)["container.apparmor.security.beta.kubernetes.io/c"] = "unconfined"
+		},
+		func(c, _ map[string]any) {
+			meta["annotations"].(map[string]any)[seccompContainerAnnotation+c["name"].(string)] = "unconfined"
+		},
+	}
 }
