@@ -39,6 +39,7 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 			continue
 		}
 		p.Rules = append(p.Rules, r)
+		p.hasGenerate = p.hasGenerate || r.generate != nil
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -83,6 +84,12 @@ func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, erro
 	if out.preconditions, err = e.compileConditions(conds); err != nil {
 		return nil, fmt.Errorf("preconditions: %w", err)
 	}
+	if r.Generation != nil {
+		if out.generate, err = e.compileGenerate(r.Generation); err != nil {
+			return nil, fmt.Errorf("generate: %w", err)
+		}
+		return out, nil
+	}
 	if reason := unsupportedReason(r); reason != "" {
 		out.unsupported = reason
 		return out, nil
@@ -110,8 +117,6 @@ func unsupportedReason(r *v1alpha1.Rule) string {
 	switch ruleType(r) {
 	case RuleMutate:
 		return "rule type mutate is not supported by this engine yet"
-	case RuleGenerate:
-		return "rule type generate is not supported by this engine yet"
 	case RuleVerifyImages:
 		return "rule type verifyImages is not supported by this engine yet"
 	}

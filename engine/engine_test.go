@@ -127,6 +127,16 @@ func (fakeLoader) ImageData(context.Context, string) (map[string]any, error) {
 	return nil, errors.New("no registry")
 }
 func (fakeLoader) GlobalContext(context.Context, string) (any, error) { return nil, errors.New("none") }
+func (fakeLoader) Resource(_ context.Context, q engine.ResourceQuery) (map[string]any, error) {
+	if q.Kind == "Secret" && q.Name == "regcred" && q.Namespace == "default" {
+		return map[string]any{"apiVersion": "v1", "kind": "Secret",
+			"metadata": map[string]any{"name": "regcred", "namespace": "default", "uid": "1"}, "data": map[string]any{"k": "dg=="}}, nil
+	}
+	return nil, errors.New("not found")
+}
+func (fakeLoader) List(context.Context, engine.ResourceQuery) ([]map[string]any, error) {
+	return nil, nil
+}
 
 func TestConfigMapContext(t *testing.T) {
 	e := engine.New()

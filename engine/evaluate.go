@@ -13,13 +13,29 @@ type EvalOptions struct {
 	Exceptions []*Exception
 }
 
-// Validate evaluates every rule of p on the input and returns the results of the rules that applied.
+// Evaluate runs every rule type of p on the input: validate rules, then generate rules, whose objects come back in
+// Generated.
+func (e *Engine) Evaluate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) PolicyResult {
+	res := e.Validate(ctx, p, in, opts)
+	if !p.hasGenerate {
+		return res
+	}
+	gen := e.Generate(ctx, p, in, opts)
+	res.Rules = append(res.Rules, gen.Rules...)
+	res.Generated = gen.Objects
+	return res
+}
+
+// Validate evaluates the validate rules of p on the input and returns the results of the rules that applied.
 func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) PolicyResult {
 	res := PolicyResult{Policy: p}
 	if p.Namespace != "" && p.Namespace != in.resource.Namespace {
 		return res
 	}
 	for _, r := range p.Rules {
+		if r.generate != nil {
+			continue // generate rules run in Generate
+		}
 		rr, applied := e.evaluateRule(ctx, r, in, opts.Loader)
 		if !applied {
 			continue

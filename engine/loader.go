@@ -28,4 +28,8 @@ type Loader interface {
 	ImageData(ctx context.Context, reference string) (map[string]any, error)
 	// GlobalContext returns the data of a named global context entry.
 	GlobalContext(ctx context.Context, name string) (any, error)
+	// Resource returns one existing object (a clone source).
+	Resource(ctx context.Context, q ResourceQuery) (map[string]any, error)
+	// List returns the existing objects of q.Kinds in q.Namespace that q.Selector selects (cloneList sources).
+	List(ctx context.Context, q ResourceQuery) ([]map[string]any, error)
 }

@@ -25,9 +25,10 @@ type Policy struct {
 	Action      Action
 	Background  bool
 	// ApplyOne stops evaluation at the first rule that applied (spec.applyRules: One).
-	ApplyOne  bool
-	Rules     []*Rule
-	overrides []actionOverride
+	ApplyOne    bool
+	Rules       []*Rule
+	hasGenerate bool
+	overrides   []actionOverride
 }
 
 type actionOverride struct {
@@ -70,6 +71,7 @@ type Rule struct {
 	context       []contextEntry
 	preconditions *conditionTree
 	validate      *validation
+	generate      *generateProgram
 	// unsupported, when set, is the reason the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported string
 	passMessage string

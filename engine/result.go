@@ -40,6 +40,8 @@ type RuleResult struct {
 type PolicyResult struct {
 	Policy *Policy
 	Rules  []RuleResult
+	// Generated holds the objects the policy's generate rules ask for (Evaluate only).
+	Generated []Generated
 }
 
 // Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/bylaw-dev/bylaw/engine"
 )
@@ -17,6 +21,7 @@ var ErrOffline = errors.New("not available offline")
 type ContextLoader struct {
 	configMaps map[string]map[string]any // "namespace/name"
 	images     map[string]map[string]any // by image and resolved image
+	objects    []map[string]any          // every object given, for clone sources
 }
 
 var _ engine.Loader = (*ContextLoader)(nil)
@@ -25,6 +30,7 @@ var _ engine.Loader = (*ContextLoader)(nil)
 func NewContextLoader(objects []map[string]any, ctxFile *Context) *ContextLoader {
 	l := &ContextLoader{configMaps: map[string]map[string]any{}, images: map[string]map[string]any{}}
 	l.addConfigMaps(objects)
+	l.objects = objects
 	if ctxFile != nil {
 		l.addConfigMaps(ctxFile.Spec.Resources)
 		for _, img := range ctxFile.Spec.Images {
@@ -85,6 +91,78 @@ func (l *ContextLoader) ImageData(_ context.Context, reference string) (map[stri
 // GlobalContext always fails: global context entries are cluster state.
 func (l *ContextLoader) GlobalContext(_ context.Context, name string) (any, error) {
 	return nil, fmt.Errorf("global context entry %s: %w: give the context entry's value in a values file", name, ErrOffline)
+}
+
+// Resource returns an object given among the resources (a clone source).
+func (l *ContextLoader) Resource(_ context.Context, q engine.ResourceQuery) (map[string]any, error) {
+	for _, obj := range l.objects {
+		if kindOf(obj) == q.Kind && nameOf(obj) == q.Name && namespaceOf(obj) == q.Namespace {
+			return obj, nil
+		}
+	}
+	return nil, fmt.Errorf("%s %s/%s: %w: add it to the resources (cloneSourceResource)", q.Kind, q.Namespace, q.Name, ErrOffline)
+}
+
+// List returns the objects given among the resources that are of one of q.Kinds, in q.Namespace and selected by
+// q.Selector.
+func (l *ContextLoader) List(_ context.Context, q engine.ResourceQuery) ([]map[string]any, error) {
+	sel := labels.Everything()
+	if q.Selector != nil {
+		var err error
+		if sel, err = metav1.LabelSelectorAsSelector(q.Selector); err != nil {
+			return nil, fmt.Errorf("selector: %w", err)
+		}
+	}
+	var out []map[string]any
+	for _, obj := range l.objects {
+		if namespaceOf(obj) != q.Namespace || !kindListed(q.Kinds, obj) {
+			continue
+		}
+		meta, _ := obj["metadata"].(map[string]any)
+		if sel.Matches(labels.Set(stringMap(meta["labels"]))) {
+			out = append(out, obj)
+		}
+	}
+	return out, nil
+}
+
+// kindListed reports whether obj's kind is in kinds, written as Kind, version/Kind or group/version/Kind.
+func kindListed(kinds []string, obj map[string]any) bool {
+	kind := kindOf(obj)
+	for _, k := range kinds {
+		if k == kind || strings.HasSuffix(k, "/"+kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func kindOf(obj map[string]any) string {
+	k, _ := obj["kind"].(string)
+	return k
+}
+
+func nameOf(obj map[string]any) string {
+	meta, _ := obj["metadata"].(map[string]any)
+	n, _ := meta["name"].(string)
+	return n
+}
+
+func namespaceOf(obj map[string]any) string {
+	meta, _ := obj["metadata"].(map[string]any)
+	n, _ := meta["namespace"].(string)
+	return n
+}
+
+func stringMap(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		if s, ok := x.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
 }
 
 // toContextData shapes image data as an imageRegistry context entry presents it.

@@ -42,7 +42,7 @@ func (ev *Evaluator) Evaluate(ctx context.Context, p *engine.Policy, r *Resource
 		in = ev.newInput(r.Object, vars)
 	}
 	if !ev.Values.hasRuleVariables(p.Name) {
-		return ev.Engine.Validate(ctx, p, in, opts)
+		return ev.Engine.Evaluate(ctx, p, in, opts)
 	}
 	return ev.evaluateWithRuleValues(ctx, p, r.Object, in, vars, opts)
 }
@@ -53,14 +53,20 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 	vars map[string]any, opts engine.EvalOptions) engine.PolicyResult {
 	pv := ev.Values.policy(p.Name)
 	byRule := make(map[string]engine.RuleResult, len(p.Rules))
+	var generated []engine.Generated
 	keep := func(res engine.PolicyResult, entry int) {
 		for _, rr := range res.Rules {
 			if pv.ruleIndex(rr.Rule) == entry {
 				byRule[rr.Rule] = rr
 			}
 		}
+		for _, g := range res.Generated {
+			if pv.ruleIndex(g.Rule) == entry {
+				generated = append(generated, g)
+			}
+		}
 	}
-	keep(ev.Engine.Validate(ctx, p, in, opts), -1)
+	keep(ev.Engine.Evaluate(ctx, p, in, opts), -1)
 	done := make(map[int]bool)
 	for _, r := range p.Rules {
 		entry := pv.ruleIndex(r.Name)
@@ -71,9 +77,9 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 		merged := make(map[string]any, len(vars)+len(pv.Rules[entry].Values))
 		maps.Copy(merged, vars)
 		maps.Copy(merged, pv.Rules[entry].Values)
-		keep(ev.Engine.Validate(ctx, p, ev.newInput(obj, merged), opts), entry)
+		keep(ev.Engine.Evaluate(ctx, p, ev.newInput(obj, merged), opts), entry)
 	}
-	out := engine.PolicyResult{Policy: p}
+	out := engine.PolicyResult{Policy: p, Generated: generated}
 	for _, r := range p.Rules {
 		if rr, ok := byRule[r.Name]; ok {
 			out.Rules = append(out.Rules, rr)

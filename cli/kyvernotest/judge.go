@@ -28,7 +28,7 @@ func (s *suite) scoreResult(ctx context.Context, base Row, e *Result, p *engine.
 			continue
 		}
 		row.Actual = string(rr.Status)
-		rows = append(rows, judge(row, rr.Message, sc))
+		rows = append(rows, s.checkGenerated(judge(row, rr.Message, sc), e, res))
 	}
 	if len(rows) > 0 {
 		return rows

@@ -78,7 +78,7 @@ func loadSuite(e *engine.Engine, path string, t *Test) *suite {
 	}
 	loader := policy.NewLoader(e)
 	exceptions := s.loadPolicies(loader)
-	objects := s.loadResources()
+	objects := append(s.loadResources(), s.loadCloneSources()...)
 	s.eval = &Evaluator{
 		Engine:     e,
 		Values:     values,
@@ -171,6 +171,25 @@ func (s *suite) loadResources() []map[string]any {
 		s.resources = append(s.resources, r)
 	}
 	return objects
+}
+
+// loadCloneSources loads the entries' cloneSourceResource files: existing objects that generate rules clone.
+func (s *suite) loadCloneSources() []map[string]any {
+	var out []map[string]any
+	for _, e := range s.test.Results {
+		if e.CloneSourceResource == "" {
+			continue
+		}
+		objs, errs := policy.LoadResources(s.fullPaths([]string{e.CloneSourceResource})...)
+		for _, err := range errs {
+			s.warnings = append(s.warnings, "cloneSourceResource: "+err.Error())
+		}
+		for _, obj := range objs {
+			DefaultNamespace(obj)
+		}
+		out = append(out, objs...)
+	}
+	return out
 }
 
 func newLoadedResource(obj map[string]any) *loadedResource {

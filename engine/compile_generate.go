@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine/variables"
+)
+
+// generateProgram is a compiled generate rule.
+type generateProgram struct {
+	synchronize bool
+	orphan      bool
+	spec        *generateSpec // nil when the rule only has foreach
+	foreach     []*generateForeach
+}
+
+type generateSpec struct {
+	apiVersion, kind, name, namespace *variables.Template
+	data                              *variables.Tree
+	cloneName, cloneNamespace         *variables.Template
+	cloneList                         *cloneListProgram
+}
+
+type cloneListProgram struct {
+	namespace *variables.Template
+	kinds     []string
+	selector  *metav1.LabelSelector
+}
+
+type generateForeach struct {
+	list          *variables.Template
+	context       []contextEntry
+	preconditions *conditionTree
+	spec          *generateSpec
+}
+
+func (e *Engine) compileGenerate(g *v1alpha1.Generation) (*generateProgram, error) {
+	out := &generateProgram{synchronize: g.Synchronize, orphan: g.OrphanDownstreamOnPolicyDelete}
+	var err error
+	if hasGeneratePattern(&g.GeneratePattern) {
+		if out.spec, err = e.compileGenerateSpec(&g.GeneratePattern); err != nil {
+			return nil, err
+		}
+	}
+	for i := range g.ForEach {
+		fe, err := e.compileGenerateForeach(&g.ForEach[i])
+		if err != nil {
+			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+		}
+		out.foreach = append(out.foreach, fe)
+	}
+	if (out.spec == nil) == (len(out.foreach) == 0) {
+		return nil, fmt.Errorf("exactly one of data, clone, cloneList or foreach is required")
+	}
+	return out, nil
+}
+
+func hasGeneratePattern(p *v1alpha1.GeneratePattern) bool {
+	return p.Data != nil || p.Clone.Name != "" || len(p.CloneList.Kinds) > 0
+}
+
+func (e *Engine) compileGenerateForeach(f *v1alpha1.ForEachGeneration) (*generateForeach, error) {
+	out := &generateForeach{}
+	var err error
+	if strings.TrimSpace(f.List) == "" {
+		return nil, fmt.Errorf("list: required")
+	}
+	if out.list, err = e.vars.Compile(listTemplate(f.List)); err != nil {
+		return nil, fmt.Errorf("list: %w", err)
+	}
+	if out.context, err = e.compileContext(f.Context); err != nil {
+		return nil, err
+	}
+	if out.preconditions, err = e.compileConditions(f.Preconditions); err != nil {
+		return nil, fmt.Errorf("preconditions: %w", err)
+	}
+	if out.spec, err = e.compileGenerateSpec(&f.GeneratePattern); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (e *Engine) compileGenerateSpec(p *v1alpha1.GeneratePattern) (*generateSpec, error) {
+	kinds := boolToInt(p.Data != nil) + boolToInt(p.Clone.Name != "") + boolToInt(len(p.CloneList.Kinds) > 0)
+	if kinds != 1 {
+		return nil, fmt.Errorf("exactly one of data, clone, cloneList is required")
+	}
+	out := &generateSpec{}
+	fields := []struct {
+		name string
+		src  string
+		dst  **variables.Template
+	}{
+		{"apiVersion", p.APIVersion, &out.apiVersion}, {"kind", p.Kind, &out.kind}, {"name", p.Name, &out.name},
+		{"namespace", p.Namespace, &out.namespace}, {"clone.name", p.Clone.Name, &out.cloneName},
+		{"clone.namespace", p.Clone.Namespace, &out.cloneNamespace},
+	}
+	var err error
+	for _, f := range fields {
+		if *f.dst, err = e.vars.Compile(f.src); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	if p.Data != nil {
+		if out.data, err = e.compileTreeJSON(p.Data); err != nil {
+			return nil, fmt.Errorf("data: %w", err)
+		}
+	}
+	if len(p.CloneList.Kinds) > 0 {
+		ns, err := e.vars.Compile(p.CloneList.Namespace)
+		if err != nil {
+			return nil, fmt.Errorf("cloneList.namespace: %w", err)
+		}
+		out.cloneList = &cloneListProgram{namespace: ns, kinds: p.CloneList.Kinds, selector: p.CloneList.Selector}
+	}
+	return out, nil
+}
