@@ -40,6 +40,7 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 		}
 		p.Rules = append(p.Rules, r)
 		p.hasGenerate = p.hasGenerate || r.generate != nil
+		p.hasMutate = p.hasMutate || r.mutate != nil
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -94,6 +95,12 @@ func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, erro
 		out.unsupported = reason
 		return out, nil
 	}
+	if r.Mutation != nil {
+		if out.mutate, err = e.compileMutate(r.Mutation); err != nil {
+			return nil, fmt.Errorf("mutate: %w", err)
+		}
+		return out, nil
+	}
 	if out.validate, err = e.compileValidation(r.Validation); err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
@@ -116,7 +123,10 @@ func ruleType(r *v1alpha1.Rule) RuleType {
 func unsupportedReason(r *v1alpha1.Rule) string {
 	switch ruleType(r) {
 	case RuleMutate:
-		return "rule type mutate is not supported by this engine yet"
+		if len(r.Mutation.Targets) > 0 {
+			return "rule type mutate with targets (mutate existing) is not supported by this engine yet"
+		}
+		return ""
 	case RuleVerifyImages:
 		return "rule type verifyImages is not supported by this engine yet"
 	}

@@ -96,8 +96,8 @@ func TestValidateRuleKinds(t *testing.T) {
 			rule: "    validate:\n      podSecurity: {level: restricted, version: latest}\n"},
 		{name: "podSecurity baseline with the privileged control excluded", status: engine.StatusPass,
 			rule: "    validate:\n      podSecurity:\n        level: baseline\n        version: latest\n        exclude:\n        - {controlName: Privileged Containers, images: [nginx*]}\n"},
-		{name: "mutate is not supported yet", status: engine.StatusError, msg: "mutate is not supported",
-			rule: "    mutate:\n      patchStrategicMerge: {metadata: {labels: {a: b}}}\n"},
+		{name: "verifyImages is not supported yet", status: engine.StatusError, msg: "verifyImages is not supported",
+			rule: "    verifyImages:\n    - imageReferences: [\"*\"]\n      attestors: []\n"},
 	}
 	e := engine.New()
 	in := engine.NewInput(engine.Request{Object: pod(t, privilegedPod)})

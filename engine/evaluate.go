@@ -13,10 +13,19 @@ type EvalOptions struct {
 	Exceptions []*Exception
 }
 
-// Evaluate runs every rule type of p on the input: validate rules, then generate rules, whose objects come back in
+// Evaluate runs every rule type of p on the input as admission does: mutate rules first (the patched object comes
+// back in Patched), then validate rules on the patched object, then generate rules, whose objects come back in
 // Generated.
 func (e *Engine) Evaluate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) PolicyResult {
+	var mutated MutateResult
+	if p.hasMutate {
+		if mutated = e.Mutate(ctx, p, in, opts); mutated.Patched != nil {
+			in = in.withObject(mutated.Patched)
+		}
+	}
 	res := e.Validate(ctx, p, in, opts)
+	res.Rules = append(mutated.Rules, res.Rules...)
+	res.Patched = mutated.Patched
 	if !p.hasGenerate {
 		return res
 	}
@@ -33,8 +42,8 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		return res
 	}
 	for _, r := range p.Rules {
-		if r.generate != nil {
-			continue // generate rules run in Generate
+		if r.generate != nil || r.mutate != nil {
+			continue // generate and mutate rules run in Generate and Mutate
 		}
 		rr, applied := e.evaluateRule(ctx, r, in, opts.Loader)
 		if !applied {

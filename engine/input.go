@@ -66,6 +66,13 @@ func NewInput(req Request) *Input {
 	return in
 }
 
+// withObject returns an input for obj, the object of this request as a previous mutation left it.
+func (in *Input) withObject(obj map[string]any) *Input {
+	req := in.req
+	req.Object = obj
+	return NewInput(req)
+}
+
 // Object returns the object the rules evaluate.
 func (in *Input) Object() map[string]any { return in.obj }
 

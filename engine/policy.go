@@ -28,6 +28,7 @@ type Policy struct {
 	ApplyOne    bool
 	Rules       []*Rule
 	hasGenerate bool
+	hasMutate   bool
 	overrides   []actionOverride
 }
 
@@ -72,6 +73,7 @@ type Rule struct {
 	preconditions *conditionTree
 	validate      *validation
 	generate      *generateProgram
+	mutate        *mutateProgram
 	// unsupported, when set, is the reason the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported string
 	passMessage string

@@ -42,6 +42,8 @@ type PolicyResult struct {
 	Rules  []RuleResult
 	// Generated holds the objects the policy's generate rules ask for (Evaluate only).
 	Generated []Generated
+	// Patched is the object after the policy's mutate rules, nil when they changed nothing (Evaluate only).
+	Patched map[string]any
 }
 
 // Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.

@@ -1,8 +1,10 @@
 package kyvernotest
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine"
@@ -107,4 +109,81 @@ func describeAll(gen []engine.Generated) string {
 		names[i] = describe(g.Object)
 	}
 	return strings.Join(names, ", ")
+}
+
+// checkPatched compares the object a policy's mutate rules produced with the entry's patchedResource(s) file: the
+// object of the row's resource in that file must equal the patched object exactly.
+func (s *suite) checkPatched(row Row, e *Result, res engine.PolicyResult, r *loadedResource) Row {
+	file := e.PatchedResources
+	if file == "" {
+		file = e.PatchedResource
+	}
+	if file == "" || row.Outcome != OutcomePass || e.Expected() != string(engine.StatusPass) {
+		return row
+	}
+	want, errs := policy.LoadResources(s.fullPaths([]string{file})...)
+	if len(errs) > 0 {
+		return failed(row, "patchedResource: "+errs[0].Error())
+	}
+	got := res.Patched
+	if got == nil {
+		got = r.obj
+	}
+	for _, w := range want {
+		DefaultNamespace(w)
+		if kindOf(w) != r.kind || nameOf(w) != r.name || namespaceOf(w) != r.namespace {
+			continue
+		}
+		if reflect.DeepEqual(normalizeNumber(got), normalizeNumber(w)) {
+			return row
+		}
+		return failed(row, "patched resource differs from "+file+": "+firstDifference(normalizeNumber(got), normalizeNumber(w), ""))
+	}
+	return failed(row, fmt.Sprintf("%s holds no %s", file, r.display()))
+}
+
+// firstDifference describes the first place where got and want differ, for failure reasons.
+func firstDifference(got, want any, path string) string {
+	gm, gok := got.(map[string]any)
+	wm, wok := want.(map[string]any)
+	if gok && wok {
+		for _, k := range sortedKeys(gm, wm) {
+			if !reflect.DeepEqual(gm[k], wm[k]) {
+				return firstDifference(gm[k], wm[k], path+"/"+k)
+			}
+		}
+	}
+	gl, gok := got.([]any)
+	wl, wok := want.([]any)
+	if gok && wok && len(gl) == len(wl) {
+		for i := range gl {
+			if !reflect.DeepEqual(gl[i], wl[i]) {
+				return firstDifference(gl[i], wl[i], fmt.Sprintf("%s/%d", path, i))
+			}
+		}
+	}
+	return fmt.Sprintf("at %s got %s, want %s", path, short(got), short(want))
+}
+
+func sortedKeys(a, b map[string]any) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	var keys []string
+	for _, m := range []map[string]any{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func short(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 120 {
+		return string(b[:117]) + "..."
+	}
+	return string(b)
 }

@@ -28,7 +28,11 @@ func (s *suite) scoreResult(ctx context.Context, base Row, e *Result, p *engine.
 			continue
 		}
 		row.Actual = string(rr.Status)
-		rows = append(rows, s.checkGenerated(judge(row, rr.Message, sc), e, res))
+		row = s.checkGenerated(judge(row, rr.Message, sc), e, res)
+		if rr.Type == engine.RuleMutate {
+			row = s.checkPatched(row, e, res, r)
+		}
+		rows = append(rows, row)
 	}
 	if len(rows) > 0 {
 		return rows
