@@ -14,6 +14,13 @@ func shiftRule(r *v1alpha1.Rule, name, key string, kinds []string, onlyPodFilter
 	if out.ExcludeResources != nil {
 		replaceKinds(out.ExcludeResources, kinds, onlyPodFilters, false)
 	}
+	if m := out.Mutation; m != nil {
+		m.PatchStrategicMerge = wrap(m.PatchStrategicMerge, key)
+		for i := range m.ForEach {
+			m.ForEach[i].PatchStrategicMerge = wrap(m.ForEach[i].PatchStrategicMerge, key)
+		}
+		return out, nil
+	}
 	v := out.Validation
 	if v == nil {
 		return out, nil

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // LoadResources reads Kubernetes objects from files and folders (multi-document YAML; `List` kinds are flattened).
@@ -31,16 +33,16 @@ func LoadResources(paths ...string) ([]map[string]any, []error) {
 	return out, errs
 }
 
-// DecodeResources decodes the objects of one file. Documents are parsed in parallel (YAML parsing dominates the cost
-// of reading large resource files) and returned in file order.
+// DecodeResources decodes the objects of one file. Documents are decoded in parallel (manifest.Decode) and returned
+// in file order.
 func DecodeResources(file string, data []byte) ([]map[string]any, []error) {
-	raws, err := splitRawDocuments(data)
+	docs, err := manifest.Split(data)
 	if err != nil {
-		return nil, []error{&LoadError{File: file, Err: err}}
+		return nil, []error{&LoadError{File: file, Err: fmt.Errorf("reading YAML: %w", err)}}
 	}
-	results := make([]decoded, len(raws))
-	parallel(len(raws), func(i int) {
-		results[i] = decodeResource(file, raws[i])
+	results := make([]decoded, len(docs))
+	parallel(len(docs), func(i int) {
+		results[i] = decodeDocument(file, docs[i])
 	})
 	var out []map[string]any
 	var errs []error
@@ -51,27 +53,6 @@ func DecodeResources(file string, data []byte) ([]map[string]any, []error) {
 		}
 	}
 	return out, errs
-}
-
-type decoded struct {
-	objs []map[string]any
-	err  error
-}
-
-func decodeResource(file string, raw rawDocument) decoded {
-	var res decoded
-	err := decodeYAMLStream(raw.data, func(_ int, v any) error {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("not a Kubernetes object: a %T", v)
-		}
-		res.objs = append(res.objs, flattenList(obj)...)
-		return nil
-	})
-	if err != nil {
-		res.err = &LoadError{File: file, Document: raw.index, Err: err}
-	}
-	return res
 }
 
 // parallel runs fn(0..n-1) on GOMAXPROCS workers.
@@ -93,19 +74,4 @@ func parallel(n int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
-}
-
-func flattenList(obj map[string]any) []map[string]any {
-	items, isList := obj["items"].([]any)
-	kind, _ := obj["kind"].(string)
-	if !isList || len(kind) < 4 || kind[len(kind)-4:] != "List" {
-		return []map[string]any{obj}
-	}
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		if m, ok := it.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out
 }

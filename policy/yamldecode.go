@@ -1,172 +1,48 @@
 package policy
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"math"
-	"strconv"
-	"strings"
 
-	yaml "go.yaml.in/yaml/v3"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
-// decodeYAMLStream decodes every document of a multi-document YAML stream straight into JSON-compatible values
-// (map[string]any, []any, string, int64, float64, bool, nil), without a detour through JSON text. Empty documents are
-// skipped; the callback gets the 1-based document number. Decoding stops at the first syntax error, which names its line.
-func decodeYAMLStream(data []byte, each func(index int, v any) error) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for index := 1; ; index++ {
-		var node yaml.Node
-		err := dec.Decode(&node)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("document %d: malformed YAML: %w", index, err)
-		}
-		if len(node.Content) == 0 {
-			index--
-			continue
-		}
-		v, err := nodeValue(node.Content[0], 0)
-		if err != nil {
-			return fmt.Errorf("document %d: %w", index, err)
-		}
-		if v == nil {
-			index--
-			continue
-		}
-		if err := each(index, v); err != nil {
-			return err
-		}
-	}
+// decoded is what one document of a resource file gave: its objects (a `List` gives several) or an error.
+type decoded struct {
+	objs []map[string]any
+	err  error
 }
 
-// maxYAMLDepth bounds nesting (and alias expansion) so a crafted document cannot exhaust the stack.
-const maxYAMLDepth = 512
-
-func nodeValue(n *yaml.Node, depth int) (any, error) {
-	if depth > maxYAMLDepth {
-		return nil, fmt.Errorf("line %d: nesting deeper than %d", n.Line, maxYAMLDepth)
+// decodeDocument decodes one document of a resource file into Kubernetes objects. Empty and null documents give
+// none; errors name the file, the document and the line.
+func decodeDocument(file string, doc manifest.Document) decoded {
+	v, err := manifest.Decode(doc.Data)
+	if err == nil && v != nil {
+		if _, isObject := v.(map[string]any); !isObject {
+			err = fmt.Errorf("not a Kubernetes object: a %T", v)
+		}
 	}
-	switch n.Kind {
-	case yaml.ScalarNode:
-		return scalarValue(n)
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := nodeValue(c, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case yaml.MappingNode:
-		return mappingValue(n, depth)
-	case yaml.AliasNode:
-		return nodeValue(n.Alias, depth+1)
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return nodeValue(n.Content[0], depth+1)
-	}
-	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
-}
-
-func mappingValue(n *yaml.Node, depth int) (map[string]any, error) {
-	out := make(map[string]any, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Tag == "!!merge" {
-			if err := mergeInto(out, v, depth); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if k.Kind != yaml.ScalarNode {
-			return nil, fmt.Errorf("line %d: mapping keys must be scalars", k.Line)
-		}
-		if _, dup := out[k.Value]; dup {
-			return nil, fmt.Errorf("line %d: key %q already set", k.Line, k.Value)
-		}
-		val, err := nodeValue(v, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		out[k.Value] = val
-	}
-	return out, nil
-}
-
-// mergeInto applies a YAML merge key (`<<: *anchor`): keys of the merged mapping that are not set yet.
-func mergeInto(out map[string]any, v *yaml.Node, depth int) error {
-	merged, err := nodeValue(v, depth+1)
 	if err != nil {
-		return err
+		return decoded{err: &LoadError{File: file, Document: doc.Index,
+			Err: fmt.Errorf("%w (the document starts at line %d of the file)", err, doc.Line)}}
 	}
-	sources, ok := merged.([]any)
-	if !ok {
-		sources = []any{merged}
+	if v == nil {
+		return decoded{}
 	}
-	for _, s := range sources {
-		m, ok := s.(map[string]any)
-		if !ok {
-			return fmt.Errorf("line %d: merge key needs a mapping", v.Line)
-		}
-		for k, x := range m {
-			if _, set := out[k]; !set {
-				out[k] = x
-			}
-		}
-	}
-	return nil
+	return decoded{objs: flattenList(v.(map[string]any))}
 }
 
-func scalarValue(n *yaml.Node) (any, error) {
-	switch n.ShortTag() {
-	case "!!null":
-		return nil, nil
-	case "!!bool":
-		return strings.EqualFold(n.Value, "true"), nil
-	case "!!int":
-		return intValue(n.Value), nil
-	case "!!float":
-		f, err := floatValue(n.Value)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n.Line, err)
-		}
-		return f, nil
+// flattenList returns the items of a `...List` object, or the object itself.
+func flattenList(obj map[string]any) []map[string]any {
+	items, isList := obj["items"].([]any)
+	kind, _ := obj["kind"].(string)
+	if !isList || len(kind) < 4 || kind[len(kind)-4:] != "List" {
+		return []map[string]any{obj}
 	}
-	return n.Value, nil
-}
-
-func intValue(s string) any {
-	clean := strings.ReplaceAll(s, "_", "")
-	if i, err := strconv.ParseInt(clean, 0, 64); err == nil {
-		return i
-	}
-	if strings.HasPrefix(clean, "0o") || strings.HasPrefix(clean, "0O") {
-		if i, err := strconv.ParseInt(clean[2:], 8, 64); err == nil {
-			return i
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
 		}
 	}
-	if f, err := strconv.ParseFloat(clean, 64); err == nil {
-		return f
-	}
-	return s
-}
-
-func floatValue(s string) (float64, error) {
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad number %q", s)
-	}
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, fmt.Errorf("number %q cannot be represented in JSON", s)
-	}
-	return f, nil
+	return out
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // checkGenerated compares the objects a policy generated with the entry's generatedResource file: every object in the
-// file must have been generated, equal in every field it gives. The row keeps its outcome when they agree.
+// file must have been generated (compared as sameResource does). The row keeps its outcome when they agree.
 func (s *suite) checkGenerated(row Row, e *Result, res engine.PolicyResult) Row {
 	if e.GeneratedResource == "" || row.Outcome != OutcomePass || e.Expected() != string(engine.StatusPass) {
 		return row
@@ -32,46 +32,74 @@ func (s *suite) checkGenerated(row Row, e *Result, res engine.PolicyResult) Row 
 
 func anyGenerated(got []engine.Generated, want map[string]any) bool {
 	for _, g := range got {
-		if contains(g.Object, want) {
+		if sameResource(g.Object, want) {
 			return true
 		}
 	}
 	return false
 }
 
-// contains reports whether every field of want is in got with an equal value (objects compare field by field,
-// lists and scalars must be equal).
-func contains(got, want any) bool {
-	wm, ok := want.(map[string]any)
-	if !ok {
-		return reflect.DeepEqual(normalizeNumber(got), normalizeNumber(want))
-	}
-	gm, ok := got.(map[string]any)
-	if !ok {
-		return len(wm) == 0 && got == nil
-	}
-	for k, wv := range wm {
-		gv, present := gm[k]
-		if !present && isEmpty(wv) {
-			continue
-		}
-		if !present || !contains(gv, wv) {
-			return false
-		}
-	}
-	return true
+// sameResource compares two objects as the Kyverno CLI does: numbers by value, with null values and empty objects
+// and lists left out on both sides, and labels of generate bookkeeping ignored.
+func sameResource(got, want map[string]any) bool {
+	return reflect.DeepEqual(tidy(normalizeNumber(withoutGenerateLabels(got))), tidy(normalizeNumber(withoutGenerateLabels(want))))
 }
 
-func isEmpty(v any) bool {
+// tidy drops null values and empty objects and lists, recursively; it returns nil for an object or list that ends
+// up empty.
+func tidy(v any) any {
 	switch x := v.(type) {
-	case nil:
-		return true
 	case map[string]any:
-		return len(x) == 0
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if e = tidy(e); e != nil {
+				out[k] = e
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
 	case []any:
-		return len(x) == 0
+		var out []any
+		for _, e := range x {
+			if e = tidy(e); e != nil {
+				out = append(out, e)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
 	}
-	return false
+	return v
+}
+
+// withoutGenerateLabels returns obj without the labels a generate controller adds.
+func withoutGenerateLabels(obj map[string]any) map[string]any {
+	meta, _ := obj["metadata"].(map[string]any)
+	labels, _ := meta["labels"].(map[string]any)
+	if len(labels) == 0 {
+		return obj
+	}
+	kept := make(map[string]any, len(labels))
+	for k, v := range labels {
+		if !strings.HasPrefix(k, "generate.kyverno.io/") && !strings.HasPrefix(k, "generate.bylaw.dev/") &&
+			k != "app.kubernetes.io/managed-by" {
+			kept[k] = v
+		}
+	}
+	m := make(map[string]any, len(meta))
+	for k, v := range meta {
+		m[k] = v
+	}
+	m["labels"] = kept
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		out[k] = v
+	}
+	out["metadata"] = m
+	return out
 }
 
 func normalizeNumber(v any) any {
@@ -112,7 +140,7 @@ func describeAll(gen []engine.Generated) string {
 }
 
 // checkPatched compares the object a policy's mutate rules produced with the entry's patchedResource(s) file: the
-// object of the row's resource in that file must equal the patched object exactly.
+// object of the row's resource in that file must equal the patched object (compared as sameResource does).
 func (s *suite) checkPatched(row Row, e *Result, res engine.PolicyResult, r *loadedResource) Row {
 	file := e.PatchedResources
 	if file == "" {
@@ -134,10 +162,10 @@ func (s *suite) checkPatched(row Row, e *Result, res engine.PolicyResult, r *loa
 		if kindOf(w) != r.kind || nameOf(w) != r.name || namespaceOf(w) != r.namespace {
 			continue
 		}
-		if reflect.DeepEqual(normalizeNumber(got), normalizeNumber(w)) {
+		if sameResource(got, w) {
 			return row
 		}
-		return failed(row, "patched resource differs from "+file+": "+firstDifference(normalizeNumber(got), normalizeNumber(w), ""))
+		return failed(row, "patched resource differs from "+file+": "+firstDifference(tidy(normalizeNumber(got)), tidy(normalizeNumber(w)), ""))
 	}
 	return failed(row, fmt.Sprintf("%s holds no %s", file, r.display()))
 }

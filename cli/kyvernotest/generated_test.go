@@ -6,25 +6,37 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestContains(t *testing.T) {
+func TestSameResource(t *testing.T) {
 	got := map[string]any{
 		"apiVersion": "v1", "kind": "ConfigMap",
-		"metadata": map[string]any{"name": "a", "namespace": "b", "labels": map[string]any{"x": "y"}},
-		"data":     map[string]any{"n": int64(1), "list": []any{"a", int64(2)}},
+		"metadata": map[string]any{"name": "a", "namespace": "b",
+			"labels": map[string]any{"x": "y", "generate.kyverno.io/policy-name": "p"}},
+		"data": map[string]any{"n": int64(1), "list": []any{"a", int64(2)}, "empty": map[string]any{}},
+	}
+	same := func(mod func(m map[string]any)) map[string]any {
+		w := map[string]any{
+			"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": "a", "namespace": "b", "labels": map[string]any{"x": "y"}},
+			"data":     map[string]any{"n": 1.0, "list": []any{"a", 2.0}},
+		}
+		if mod != nil {
+			mod(w)
+		}
+		return w
 	}
 	tests := []struct {
 		name string
-		want any
+		want map[string]any
 		ok   bool
 	}{
-		{name: "subset of fields", want: map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "a"}}, ok: true},
-		{name: "numbers of any type", want: map[string]any{"data": map[string]any{"n": float64(1), "list": []any{"a", 2.0}}}, ok: true},
-		{name: "empty objects may be absent", want: map[string]any{"spec": map[string]any{}}, ok: true},
-		{name: "different value", want: map[string]any{"metadata": map[string]any{"name": "z"}}, ok: false},
-		{name: "missing field", want: map[string]any{"spec": map[string]any{"a": "b"}}, ok: false},
-		{name: "lists must be equal", want: map[string]any{"data": map[string]any{"list": []any{"a"}}}, ok: false},
+		{name: "equal but for number types, empty objects and generate labels", want: same(nil), ok: true},
+		{name: "null equals absent", want: same(func(m map[string]any) { m["spec"] = nil }), ok: true},
+		{name: "different value", want: same(func(m map[string]any) { m["metadata"].(map[string]any)["name"] = "z" }), ok: false},
+		{name: "extra field", want: same(func(m map[string]any) { m["spec"] = map[string]any{"a": "b"} }), ok: false},
+		{name: "missing field", want: same(func(m map[string]any) { delete(m, "data") }), ok: false},
+		{name: "list order matters", want: same(func(m map[string]any) { m["data"].(map[string]any)["list"] = []any{2.0, "a"} }), ok: false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.ok, contains(got, tt.want), tt.name)
+		assert.Equal(t, tt.ok, sameResource(got, tt.want), tt.name)
 	}
 }
