@@ -78,6 +78,15 @@ func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, erro
 	if out.context, err = e.compileContext(r.Context); err != nil {
 		return nil, err
 	}
+	if len(r.CELPreconditions) > 0 {
+		c, err := e.cel.get()
+		if err != nil {
+			return nil, fmt.Errorf("celPreconditions: CEL environment: %w", err)
+		}
+		if out.celMatch, err = c.CompilePreconditions(r.CELPreconditions); err != nil {
+			return nil, err
+		}
+	}
 	conds, err := r.PreconditionsAnyAll()
 	if err != nil {
 		return nil, fmt.Errorf("preconditions: %w", err)
@@ -134,14 +143,10 @@ func unsupportedReason(r *v1alpha1.Rule) string {
 	switch {
 	case v == nil:
 		return "rule has no validate, mutate, generate or verifyImages block"
-	case v.CEL != nil:
-		return "rule type validate.cel is not supported by this engine yet"
 	case v.Manifests != nil:
 		return "rule type validate.manifests is not supported by this engine yet"
 	case v.Assert != nil:
 		return "rule type validate.assert is not supported by this engine yet"
-	case len(r.CELPreconditions) > 0:
-		return "celPreconditions are not supported by this engine yet"
 	}
 	return ""
 }

@@ -34,6 +34,11 @@ func (e *Engine) compileValidation(v *v1alpha1.Validation) (*validation, error) 
 			return nil, fmt.Errorf("message: %w", err)
 		}
 	}
+	if v.CEL != nil {
+		if out.cel, err = e.compileCEL(v.CEL, v.Message); err != nil {
+			return nil, fmt.Errorf("cel: %w", err)
+		}
+	}
 	if v.PodSecurity != nil {
 		if out.podSecurity, err = podsecurity.Compile(v.PodSecurity); err != nil {
 			return nil, err
@@ -47,7 +52,7 @@ func (e *Engine) compileValidation(v *v1alpha1.Validation) (*validation, error) 
 	if out.foreach, err = e.compileForeachList(v.ForEach, "foreach"); err != nil {
 		return nil, err
 	}
-	if body.count()+boolToInt(len(out.foreach) > 0)+boolToInt(out.podSecurity != nil) != 1 {
+	if body.count()+boolToInt(len(out.foreach) > 0)+boolToInt(out.podSecurity != nil)+boolToInt(out.cel != nil) != 1 {
 		return nil, fmt.Errorf("exactly one of pattern, anyPattern, deny, foreach, podSecurity, cel is required")
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 type Engine struct {
 	jp   *jmespath.Interpreter
 	vars *variables.Compiler
+	cel  *celCompiler
 }
 
 // Option configures an Engine.
@@ -31,7 +32,7 @@ func New(opts ...Option) *Engine {
 	}
 	// The engine is pure: is_external_url resolves no host names unless the caller hands in a resolver.
 	jp := jmespath.New(append([]jmespath.Option{jmespath.WithResolver(nil)}, o.jmespath...)...)
-	return &Engine{jp: jp, vars: variables.NewCompiler(jp)}
+	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{}}
 }
 
 // JMESPath returns the engine's JMESPath interpreter, for callers that validate expressions.

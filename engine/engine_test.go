@@ -96,6 +96,12 @@ func TestValidateRuleKinds(t *testing.T) {
 			rule: "    validate:\n      podSecurity: {level: restricted, version: latest}\n"},
 		{name: "podSecurity baseline with the privileged control excluded", status: engine.StatusPass,
 			rule: "    validate:\n      podSecurity:\n        level: baseline\n        version: latest\n        exclude:\n        - {controlName: Privileged Containers, images: [nginx*]}\n"},
+		{name: "cel fails with the expression message", status: engine.StatusFail, msg: "no privileged containers",
+			rule: "    validate:\n      cel:\n        expressions:\n        - expression: \"object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)\"\n          message: no privileged containers\n"},
+		{name: "cel with variables passes", status: engine.StatusPass,
+			rule: "    validate:\n      cel:\n        variables:\n        - {name: names, expression: \"object.spec.containers.map(c, c.name)\"}\n        expressions:\n        - expression: \"variables.names.size() == 2 && namespaceObject.metadata.name == 'shop'\"\n"},
+		{name: "celPreconditions not met: no result", status: "",
+			rule: "    celPreconditions:\n    - {name: only-prod, expression: \"object.metadata.namespace == 'prod'\"}\n    validate: {deny: {}}\n"},
 		{name: "verifyImages is not supported yet", status: engine.StatusError, msg: "verifyImages is not supported",
 			rule: "    verifyImages:\n    - imageReferences: [\"*\"]\n      attestors: []\n"},
 	}
@@ -105,6 +111,10 @@ func TestValidateRuleKinds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			set := load(t, e, header+tt.rule)
 			res := e.Validate(context.Background(), set.Policies[0], in, engine.EvalOptions{})
+			if tt.status == "" {
+				assert.Empty(t, res.Rules)
+				return
+			}
 			require.Len(t, res.Rules, 1)
 			assert.Equal(t, tt.status, res.Rules[0].Status, res.Rules[0].Message)
 			assert.Contains(t, res.Rules[0].Message, tt.msg)

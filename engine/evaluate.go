@@ -86,12 +86,20 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 	return e.validateRule(ctx, r, in, doc, loader), true
 }
 
-// Selects reports whether the rule's match selects the input and its exclude does not remove it.
+// Selects reports whether the rule's match selects the input, its exclude does not remove it and its
+// celPreconditions hold (a celPreconditions error counts as not selected).
 func (r *Rule) Selects(in *Input) bool {
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
-	return r.exclude == nil || !r.exclude.Excludes(&in.resource)
+	if r.exclude != nil && r.exclude.Excludes(&in.resource) {
+		return false
+	}
+	if r.celMatch == nil {
+		return true
+	}
+	ok, err := r.celMatch.Match(context.Background(), in.celInput())
+	return err == nil && ok
 }
 
 // MatchesIgnoringExclude reports whether match selects the input, whatever exclude says; with Selects it tells an

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"strings"
+	"sync"
 
+	"github.com/bylaw-dev/bylaw/engine/cel"
 	"github.com/bylaw-dev/bylaw/engine/images"
 	"github.com/bylaw-dev/bylaw/engine/match"
 )
@@ -49,6 +51,9 @@ type Input struct {
 	obj      map[string]any // the object rules look at: Object, or OldObject on DELETE
 	resource match.Resource
 	doc      map[string]any // the base context document
+	// cel holds the CEL bindings, built on first use by a CEL rule.
+	celOnce sync.Once
+	cel     cel.Input
 }
 
 // NewInput prepares req: it derives the match attributes and the base context document (request, images,

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/bylaw-dev/bylaw/engine/cel"
 	"github.com/bylaw-dev/bylaw/engine/match"
 	"github.com/bylaw-dev/bylaw/engine/podsecurity"
 	"github.com/bylaw-dev/bylaw/engine/variables"
@@ -69,6 +70,7 @@ type Rule struct {
 
 	match         *match.Matcher
 	exclude       *match.Matcher
+	celMatch      *cel.Preconditions
 	context       []contextEntry
 	preconditions *conditionTree
 	validate      *validation
@@ -82,6 +84,7 @@ type Rule struct {
 type validation struct {
 	message     *variables.Template
 	podSecurity *podsecurity.Check
+	cel         *celProgram
 	pattern     *patternProgram
 	anyPattern  []*patternProgram
 	deny        *conditionTree

@@ -45,6 +45,8 @@ func (e *Engine) validateRule(ctx context.Context, r *Rule, in *Input, doc map[s
 	switch {
 	case v.podSecurity != nil:
 		out = checkPodSecurity(v.podSecurity, in.obj)
+	case v.cel != nil:
+		out = checkCEL(ctx, v.cel, in, loader)
 	case len(v.foreach) > 0:
 		out = e.validateForeachList(ctx, v.foreach, in, doc, in.obj, loader, 0)
 	default:

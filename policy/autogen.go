@@ -1,9 +1,9 @@
 package policy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -161,7 +161,7 @@ func autogenRules(r *v1alpha1.Rule, controllers []string) ([]v1alpha1.Rule, erro
 	if err != nil || ctrl == nil {
 		return nil, err
 	}
-	converted, err := replacePaths(ctrl, podReplacements)
+	converted, err := rewritePaths(ctrl, "spec.template")
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func autogenRules(r *v1alpha1.Rule, controllers []string) ([]v1alpha1.Rule, erro
 		if err != nil || cron == nil {
 			return out, err
 		}
-		if cron, err = replacePaths(cron, cronJobReplacements); err != nil {
+		if cron, err = rewritePaths(cron, "spec.jobTemplate.spec.template"); err != nil {
 			return nil, err
 		}
 		out = append(out, *cron)
@@ -187,30 +187,26 @@ func ruleName(prefix, name string) string {
 	return name
 }
 
+// variablePaths finds the object paths of variables ({{ request.object.spec... }}) and of CEL expressions
+// (object.spec..., oldObject.metadata...) that read a Pod's spec or metadata.
 var (
-	podReplacements = [][2]string{
-		{"request.object.spec", "request.object.spec.template.spec"},
-		{"request.oldObject.spec", "request.oldObject.spec.template.spec"},
-		{"request.object.metadata", "request.object.spec.template.metadata"},
-		{"request.oldObject.metadata", "request.oldObject.spec.template.metadata"},
-	}
-	cronJobReplacements = [][2]string{
-		{"request.object.spec", "request.object.spec.jobTemplate.spec.template.spec"},
-		{"request.oldObject.spec", "request.oldObject.spec.jobTemplate.spec.template.spec"},
-		{"request.object.metadata", "request.object.spec.jobTemplate.spec.template.metadata"},
-		{"request.oldObject.metadata", "request.oldObject.spec.jobTemplate.spec.template.metadata"},
-	}
+	variablePaths = regexp.MustCompile(`request\.(object|oldObject)\.(spec|metadata)\b`)
+	celPaths      = regexp.MustCompile(`\b(object|oldObject)\.(spec|metadata)\b`)
 )
 
-// replacePaths rewrites variable paths so that expressions written for a Pod read the Pod template of a controller.
-func replacePaths(r *v1alpha1.Rule, replacements [][2]string) (*v1alpha1.Rule, error) {
+// rewritePaths rewrites the paths of r that read a Pod so that they read the Pod template at template (for example
+// spec.template): request.object.spec becomes request.object.spec.template.spec. CEL rules have their own
+// variables (object, oldObject) and get the same rewrite on those. Each path is rewritten once.
+func rewritePaths(r *v1alpha1.Rule, template string) (*v1alpha1.Rule, error) {
 	data, err := json.Marshal(r)
 	if err != nil {
 		return nil, err
 	}
-	for _, rep := range replacements {
-		data = bytes.ReplaceAll(data, []byte(rep[0]), []byte(rep[1]))
+	re, prefix := variablePaths, "request.$1."
+	if r.Validation != nil && r.Validation.CEL != nil {
+		re, prefix = celPaths, "$1."
 	}
+	data = re.ReplaceAll(data, []byte(prefix+template+".$2"))
 	var out v1alpha1.Rule
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, err

@@ -15,20 +15,24 @@ type decoded struct {
 // decodeDocument decodes one document of a resource file into Kubernetes objects. Empty and null documents give
 // none; errors name the file, the document and the line.
 func decodeDocument(file string, doc manifest.Document) decoded {
-	v, err := manifest.Decode(doc.Data)
-	if err == nil && v != nil {
-		if _, isObject := v.(map[string]any); !isObject {
-			err = fmt.Errorf("not a Kubernetes object: a %T", v)
-		}
-	}
+	objs, err := documentObjects(doc.Data)
 	if err != nil {
 		return decoded{err: &LoadError{File: file, Document: doc.Index,
 			Err: fmt.Errorf("%w (the document starts at line %d of the file)", err, doc.Line)}}
 	}
-	if v == nil {
-		return decoded{}
+	return decoded{objs: objs}
+}
+
+func documentObjects(data []byte) ([]map[string]any, error) {
+	v, err := manifest.Decode(data)
+	if err != nil || v == nil {
+		return nil, err
 	}
-	return decoded{objs: flattenList(v.(map[string]any))}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("not a Kubernetes object: a %T", v)
+	}
+	return flattenList(obj), nil
 }
 
 // flattenList returns the items of a `...List` object, or the object itself.
