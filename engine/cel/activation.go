@@ -22,6 +22,9 @@ type Input struct {
 	Params any
 	// NamespaceObject is the namespace of a namespaced resource; nil for cluster-scoped or unknown.
 	NamespaceObject map[string]any
+
+	// prepared caches converted values shared by copies of a prepared Input; nil when not prepared.
+	prepared *prepared
 }
 
 // evaluation is the state of one rule or precondition evaluation. It is the CEL activation: variables resolve to
@@ -33,8 +36,9 @@ type evaluation struct {
 
 	object, oldObject, request, namespace, params, variables ref.Val
 
-	// budget is the cost left for this evaluation; pending is the cost of variables evaluated since the last
-	// charge.
+	// fast selects the untracked programs (see estimate.go). Otherwise budget is the cost left for this
+	// evaluation and pending the cost of variables evaluated since the last charge.
+	fast    bool
 	budget  int64
 	pending int64
 }
@@ -43,6 +47,9 @@ var _ interpreter.Activation = (*evaluation)(nil)
 
 // ResolveName implements interpreter.Activation.
 func (ev *evaluation) ResolveName(name string) (any, bool) {
+	if p := ev.in.prepared; p != nil {
+		return ev.resolvePrepared(p, name)
+	}
 	switch name {
 	case varObject:
 		return resolveMap(&ev.object, ev.in.Object), true
@@ -57,16 +64,36 @@ func (ev *evaluation) ResolveName(name string) (any, bool) {
 			ev.params = toVal(ev.in.Params)
 		}
 		return ev.params, true
-	case varVariables:
-		if ev.prog == nil {
-			return nil, false
-		}
-		if ev.variables == nil {
-			ev.variables = ev.variablesValue()
-		}
-		return ev.variables, true
 	}
-	return nil, false
+	return ev.resolveVariables(name)
+}
+
+// resolvePrepared resolves names from the converted values of a prepared Input.
+func (ev *evaluation) resolvePrepared(p *prepared, name string) (any, bool) {
+	switch name {
+	case varObject:
+		return p.object.get(ev.in.Object), true
+	case varOldObject:
+		return p.oldObject.get(ev.in.OldObject), true
+	case varRequest:
+		return p.request.get(ev.in.Request), true
+	case varNamespace:
+		return p.namespace.get(ev.in.NamespaceObject), true
+	case varParams:
+		return p.params.get(ev.in.Params), true
+	}
+	return ev.resolveVariables(name)
+}
+
+// resolveVariables resolves `variables`, built on first use; preconditions have none.
+func (ev *evaluation) resolveVariables(name string) (any, bool) {
+	if name != varVariables || ev.prog == nil {
+		return nil, false
+	}
+	if ev.variables == nil {
+		ev.variables = ev.variablesValue()
+	}
+	return ev.variables, true
 }
 
 // Parent implements interpreter.Activation.

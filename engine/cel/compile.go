@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/traits"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apiservercel "k8s.io/apiserver/pkg/cel"
 
@@ -14,30 +16,31 @@ import (
 // Program is a compiled `validate.cel` rule. It is immutable and safe for concurrent use.
 type Program struct {
 	variables   []variable
-	varType     *apiservercel.DeclType
+	varObjType  *types.Type
 	expressions []expression
 	annotations []annotation
+	cost        costModel
 }
 
 // variable is a compiled entry of `variables`, evaluated lazily as variables.<name>.
 type variable struct {
 	name string
-	prog cel.Program
+	prog program
 }
 
 // expression is a compiled validation with its failure message: messageProg when set, else message (already
 // defaulted to the rule's message or "failed expression: ..." at compile time).
 type expression struct {
 	source      string
-	prog        cel.Program
-	messageProg cel.Program
+	prog        program
+	messageProg *program
 	message     string
 }
 
 // annotation is a compiled audit annotation.
 type annotation struct {
 	key  string
-	prog cel.Program
+	prog program
 }
 
 // CompileOption adjusts how a rule compiles.
@@ -67,48 +70,50 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	for _, opt := range opts {
 		opt(&o)
 	}
-	env, varType, err := c.ruleEnv(spec.ParamKind != nil)
+	envs, err := c.ruleEnvs(spec.ParamKind != nil)
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{varType: varType}
-	if p.variables, err = compileVariables(env, varType, spec.Variables); err != nil {
+	p := &Program{varObjType: types.NewTypeValue(variablesTypeName,
+		traits.IndexerType|traits.FieldTesterType|traits.IterableType)}
+	if p.variables, err = compileVariables(envs, spec.Variables); err != nil {
 		return nil, err
 	}
-	if p.expressions, err = compileExpressions(env, spec.Expressions, o.message); err != nil {
+	if p.expressions, err = compileExpressions(envs, spec.Expressions, o.message); err != nil {
 		return nil, err
 	}
-	if p.annotations, err = compileAnnotations(env, spec.AuditAnnotations); err != nil {
+	if p.annotations, err = compileAnnotations(envs, spec.AuditAnnotations); err != nil {
 		return nil, err
 	}
+	p.cost = p.costModel(envs.tracked)
 	return p, nil
 }
 
-// compileVariables compiles variables in order, declaring each one's type in varType once it compiles, so later
-// variables and all expressions can use it.
-func compileVariables(env *cel.Env, varType *apiservercel.DeclType, vars []admissionregistrationv1.Variable) ([]variable, error) {
+// compileVariables compiles variables in order, declaring each one's type in the rule's variables type once it
+// compiles, so later variables and all expressions can use it.
+func compileVariables(envs ruleEnvs, vars []admissionregistrationv1.Variable) ([]variable, error) {
 	out := make([]variable, 0, len(vars))
 	for i, v := range vars {
 		if v.Name == "" {
 			return nil, fmt.Errorf("variables[%d].name: a name is required", i)
 		}
-		if _, dup := varType.Fields[v.Name]; dup {
+		if _, dup := envs.varType.Fields[v.Name]; dup {
 			return nil, fmt.Errorf("variables[%d].name: duplicate variable %q", i, v.Name)
 		}
-		prog, outType, err := compileExpr(env, v.Expression, cel.AnyType)
+		prog, outType, err := envs.compile(v.Expression, cel.AnyType)
 		if err != nil {
 			return nil, fmt.Errorf("variables[%d].expression (%s): %w", i, v.Name, err)
 		}
-		varType.Fields[v.Name] = apiservercel.NewDeclField(v.Name, declTypeOf(outType), true, nil, nil)
+		envs.varType.Fields[v.Name] = apiservercel.NewDeclField(v.Name, declTypeOf(outType), true, nil, nil)
 		out = append(out, variable{name: v.Name, prog: prog})
 	}
 	return out, nil
 }
 
-func compileExpressions(env *cel.Env, validations []admissionregistrationv1.Validation, ruleMessage string) ([]expression, error) {
+func compileExpressions(envs ruleEnvs, validations []admissionregistrationv1.Validation, ruleMessage string) ([]expression, error) {
 	out := make([]expression, len(validations))
 	for i, v := range validations {
-		prog, _, err := compileExpr(env, v.Expression, cel.BoolType)
+		prog, _, err := envs.compile(v.Expression, cel.BoolType)
 		if err != nil {
 			return nil, fmt.Errorf("expressions[%d].expression: %w", i, err)
 		}
@@ -116,9 +121,11 @@ func compileExpressions(env *cel.Env, validations []admissionregistrationv1.Vali
 		if strings.TrimSpace(v.MessageExpression) == "" {
 			continue
 		}
-		if out[i].messageProg, _, err = compileExpr(env, v.MessageExpression, cel.StringType); err != nil {
+		msg, _, err := envs.compile(v.MessageExpression, cel.StringType)
+		if err != nil {
 			return nil, fmt.Errorf("expressions[%d].messageExpression: %w", i, err)
 		}
+		out[i].messageProg = &msg
 	}
 	return out, nil
 }
@@ -134,17 +141,45 @@ func defaultMessage(v admissionregistrationv1.Validation, ruleMessage string) st
 	return "failed expression: " + strings.TrimSpace(v.Expression)
 }
 
-func compileAnnotations(env *cel.Env, anns []admissionregistrationv1.AuditAnnotation) ([]annotation, error) {
+func compileAnnotations(envs ruleEnvs, anns []admissionregistrationv1.AuditAnnotation) ([]annotation, error) {
 	out := make([]annotation, len(anns))
 	for i, a := range anns {
 		if a.Key == "" {
 			return nil, fmt.Errorf("auditAnnotations[%d].key: a key is required", i)
 		}
-		prog, _, err := compileExpr(env, a.ValueExpression, cel.StringType, cel.NullType)
+		prog, _, err := envs.compile(a.ValueExpression, cel.StringType, cel.NullType)
 		if err != nil {
 			return nil, fmt.Errorf("auditAnnotations[%d].valueExpression: %w", i, err)
 		}
 		out[i] = annotation{key: a.Key, prog: prog}
 	}
 	return out, nil
+}
+
+// costModel estimates every program of the rule, with the variables inlined where they are used.
+func (p *Program) costModel(env *cel.Env) costModel {
+	inline := make([]*cel.InlineVariable, 0, len(p.variables))
+	asts := make([]*cel.Ast, 0, len(p.variables)+2*len(p.expressions)+len(p.annotations))
+	add := func(a *cel.Ast) bool {
+		inlined, ok := inlineVariables(env, a, inline)
+		asts = append(asts, inlined)
+		return ok
+	}
+	for _, v := range p.variables {
+		if !add(v.prog.ast) {
+			return costModel{}
+		}
+		inline = append(inline, cel.NewInlineVariableWithAlias(varVariables+"."+v.name, "@var_"+v.name, asts[len(asts)-1]))
+	}
+	for _, e := range p.expressions {
+		if !add(e.prog.ast) || (e.messageProg != nil && !add(e.messageProg.ast)) {
+			return costModel{}
+		}
+	}
+	for _, a := range p.annotations {
+		if !add(a.prog.ast) {
+			return costModel{}
+		}
+	}
+	return newCostModel(env, asts, ruleBudget)
 }

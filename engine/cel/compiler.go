@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/google/cel-go/cel"
-	"k8s.io/apimachinery/pkg/util/version"
 	plugincel "k8s.io/apiserver/pkg/admission/plugin/cel"
 	apiservercel "k8s.io/apiserver/pkg/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
@@ -24,33 +23,64 @@ const (
 // variablesTypeName is the CEL type of `variables`, an object whose fields are the rule's variables.
 const variablesTypeName = "kubernetes.variables"
 
+// ErrCompile marks compilation failures (syntax, types, return type); the wrapping error names the field.
+var ErrCompile = errors.New("compilation failed")
+
 // Compiler compiles CEL rules against the Kubernetes admission environment. It is built once by NewCompiler and
 // is safe for concurrent use.
 type Compiler struct {
-	// withoutParams and withParams declare object, oldObject, request and namespaceObject; withParams also
-	// declares params. Neither declares variables, which are typed per rule.
-	withoutParams *cel.Env
-	withParams    *cel.Env
+	// tracked is the Kubernetes environment (cost tracking, per-call limit): it checks every expression and
+	// plans the programs used when cost must be tracked. fast plans untracked programs from the same ASTs.
+	tracked, fast envPair
 }
 
-// NewCompiler builds the CEL environment: the Kubernetes base environment (all libraries of the stored-expressions
-// environment, strict cost tracking, per-call cost limit) with the admission variables declared.
+// envPair holds an environment without and with `params` declared. Neither declares `variables`, which are typed
+// per rule.
+type envPair struct {
+	withoutParams, withParams *cel.Env
+}
+
+func (p envPair) pick(params bool) *cel.Env {
+	if params {
+		return p.withParams
+	}
+	return p.withoutParams
+}
+
+// NewCompiler builds the CEL environments: the Kubernetes base environment (all libraries of the
+// stored-expressions environment, strict cost tracking, per-call cost limit) with the admission variables declared,
+// and its untracked twin.
 func NewCompiler() (*Compiler, error) {
-	base := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
-	withoutParams, err := admissionEnv(base, false)
+	tracked, err := admissionEnvs(environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()).StoredExpressionsEnv())
 	if err != nil {
 		return nil, err
 	}
-	withParams, err := admissionEnv(base, true)
+	fastBase, err := fastBaseEnv()
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{withoutParams: withoutParams, withParams: withParams}, nil
+	fast, err := admissionEnvs(fastBase)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiler{tracked: tracked, fast: fast}, nil
 }
 
-// admissionEnv extends the base environment with the admission variables, typed as ValidatingAdmissionPolicy
-// types them: object, oldObject and params are dynamic; request and namespaceObject are object types.
-func admissionEnv(base *environment.EnvSet, params bool) (*cel.Env, error) {
+func admissionEnvs(base *cel.Env) (envPair, error) {
+	without, err := admissionEnv(base, false)
+	if err != nil {
+		return envPair{}, err
+	}
+	with, err := admissionEnv(base, true)
+	if err != nil {
+		return envPair{}, err
+	}
+	return envPair{withoutParams: without, withParams: with}, nil
+}
+
+// admissionEnv declares the admission variables as ValidatingAdmissionPolicy does: object, oldObject and params
+// are dynamic; request and namespaceObject have the Kubernetes object types.
+func admissionEnv(base *cel.Env, params bool) (*cel.Env, error) {
 	requestType := plugincel.BuildRequestType()
 	namespaceType := plugincel.BuildNamespaceType()
 	opts := []cel.EnvOption{
@@ -62,56 +92,74 @@ func admissionEnv(base *environment.EnvSet, params bool) (*cel.Env, error) {
 	if params {
 		opts = append(opts, cel.Variable(varParams, cel.DynType))
 	}
-	set, err := base.Extend(environment.VersionedOptions{
-		IntroducedVersion: version.MajorMinor(1, 0),
-		EnvOptions:        opts,
-		DeclTypes:         []*apiservercel.DeclType{namespaceType, requestType},
-	}, environment.StrictCostOpt)
+	env, err := extendWithTypes(base, opts, namespaceType, requestType)
 	if err != nil {
 		return nil, fmt.Errorf("build CEL admission environment: %w", err)
 	}
-	return set.StoredExpressionsEnv(), nil
+	return env, nil
 }
 
-// ruleEnv extends the admission environment with `variables`, an object type whose fields the caller adds as
-// variables compile (so each variable sees the ones declared before it).
-func (c *Compiler) ruleEnv(params bool) (*cel.Env, *apiservercel.DeclType, error) {
-	env := c.withoutParams
-	if params {
-		env = c.withParams
-	}
-	varType := apiservercel.NewObjectType(variablesTypeName, map[string]*apiservercel.DeclField{})
-	provider := apiservercel.NewDeclTypeProvider(varType)
+// extendWithTypes extends env with opts and a type provider for declTypes, as environment.EnvSet.Extend does.
+func extendWithTypes(env *cel.Env, opts []cel.EnvOption, declTypes ...*apiservercel.DeclType) (*cel.Env, error) {
+	provider := apiservercel.NewDeclTypeProvider(declTypes...)
 	provider.SetRecognizeKeywordAsFieldName(true)
 	providerOpts, err := provider.EnvOptions(env.CELTypeProvider())
 	if err != nil {
-		return nil, nil, fmt.Errorf("declare CEL variables type: %w", err)
+		return nil, err
 	}
-	env, err = env.Extend(append(providerOpts, cel.Variable(varVariables, varType.CelType()))...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("declare CEL variables: %w", err)
-	}
-	return env, varType, nil
+	return env.Extend(append(providerOpts, opts...)...)
 }
 
-// ErrCompile marks compilation failures (syntax, types, return type); the wrapping error names the field.
-var ErrCompile = errors.New("compilation failed")
+// ruleEnvs are the environments of one rule: `variables` is declared as an object type whose fields are added as
+// variables compile (so each variable sees the ones declared before it).
+type ruleEnvs struct {
+	tracked, fast *cel.Env
+	varType       *apiservercel.DeclType
+}
 
-// compileExpr compiles one expression and checks that its type is one of want (AnyType accepts every type).
-func compileExpr(env *cel.Env, expr string, want ...*cel.Type) (cel.Program, *cel.Type, error) {
-	ast, issues := env.Compile(expr)
+func (c *Compiler) ruleEnvs(params bool) (ruleEnvs, error) {
+	varType := apiservercel.NewObjectType(variablesTypeName, map[string]*apiservercel.DeclField{})
+	opts := []cel.EnvOption{cel.Variable(varVariables, varType.CelType())}
+	tracked, err := extendWithTypes(c.tracked.pick(params), opts, varType)
+	if err != nil {
+		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
+	}
+	fast, err := extendWithTypes(c.fast.pick(params), opts, varType)
+	if err != nil {
+		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
+	}
+	return ruleEnvs{tracked: tracked, fast: fast, varType: varType}, nil
+}
+
+// program is one compiled expression: tracked counts cost against the limits; fast, planned from the same AST
+// without cost tracking, is used only when the rule's cost is proven within the limits for the input (it is nil
+// when it could not be planned). ast is kept for cost estimation.
+type program struct {
+	ast     *cel.Ast
+	tracked cel.Program
+	fast    cel.Program
+}
+
+// compile parses and checks expr in the tracked environment, checks that its type is one of want (AnyType accepts
+// every type) and plans both programs.
+func (r ruleEnvs) compile(expr string, want ...*cel.Type) (program, *cel.Type, error) {
+	ast, issues := r.tracked.Compile(expr)
 	if issues != nil && issues.Err() != nil {
-		return nil, nil, fmt.Errorf("%w: %s", ErrCompile, issues.String())
+		return program{}, nil, fmt.Errorf("%w: %s", ErrCompile, issues.String())
 	}
 	out := ast.OutputType()
 	if !typeAllowed(out, want) {
-		return nil, nil, fmt.Errorf("%w: must evaluate to %s but got %v", ErrCompile, typeNames(want), out)
+		return program{}, nil, fmt.Errorf("%w: must evaluate to %s but got %v", ErrCompile, typeNames(want), out)
 	}
-	prog, err := env.Program(ast, cel.InterruptCheckFrequency(checkFrequency))
+	tracked, err := r.tracked.Program(ast, cel.InterruptCheckFrequency(checkFrequency))
 	if err != nil {
-		return nil, nil, fmt.Errorf("program instantiation failed: %w", err)
+		return program{}, nil, fmt.Errorf("program instantiation failed: %w", err)
 	}
-	return prog, out, nil
+	fast, err := r.fast.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(checkFrequency))
+	if err != nil {
+		fast = nil
+	}
+	return program{ast: ast, tracked: tracked, fast: fast}, out, nil
 }
 
 func typeAllowed(out *cel.Type, want []*cel.Type) bool {

@@ -25,7 +25,7 @@ type corpusPolicy struct {
 
 // loadCELPolicies decodes every ClusterPolicy and Policy of the *-cel folders that has a validate.cel rule,
 // skipping test fixtures.
-func loadCELPolicies(t *testing.T, root string) []corpusPolicy {
+func loadCELPolicies(t testing.TB, root string) []corpusPolicy {
 	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join(root, "*-cel"))
 	require.NoError(t, err)

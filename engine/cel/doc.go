@@ -1,18 +1,20 @@
 // Package cel evaluates Kyverno's `validate.cel` rules and `celPreconditions` with the Kubernetes CEL environment of
 // ValidatingAdmissionPolicy (k8s.io/apiserver): the same function libraries (strings, lists, sets, regex, URLs,
-// quantities, IPs, CIDRs, semver, format, optional types), the same `request` and `namespaceObject` types and the
-// same cost limits.
+// quantities, IPs, CIDRs, semver, format, optional types, two-variable comprehensions), the same `request` and
+// `namespaceObject` types, the same type rules (a validation must be of type bool, a messageExpression of type
+// string) and the same cost limits.
 //
 // A [Compiler] holds the environment, built once by [NewCompiler]. [Compiler.Compile] compiles every variable,
 // expression, messageExpression and audit annotation of a rule into an immutable [Program];
-// [Compiler.CompilePreconditions] compiles match conditions into [Preconditions]. Both are safe for concurrent use.
+// [Compiler.CompilePreconditions] compiles match conditions into [Preconditions]. All are safe for concurrent use.
 //
 // # Evaluation
 //
-// [Program.Evaluate] binds the decoded resource maps of an [Input] directly as CEL dynamic values (no conversion to
-// typed objects): `object`, `oldObject`, `request`, `namespaceObject`, `params` (declared only when the rule has a
-// paramKind) and `variables`, whose entries are evaluated lazily, at most once per evaluation. Expressions run in
-// order and the first that does not hold decides the [Result]:
+// [Program.Evaluate] binds the decoded maps of an [Input] directly as CEL values, never converting them to typed
+// objects: `object`, `oldObject`, `request`, `namespaceObject`, `params` (declared only when the rule has a
+// paramKind) and `variables`, whose entries are evaluated lazily, at most once per evaluation. When several rules
+// evaluate the same resource, [Input.Prepare] converts the input once for all of them. Expressions run in order
+// and the first that does not hold decides the [Result]:
 //
 //   - false: [StatusFail] with the messageExpression's value (trimmed, single-line, at most 5 KiB), else the
 //     expression's message, else the rule's message ([WithMessage]), else "failed expression: <expression>";
@@ -26,12 +28,18 @@
 //
 // Each expression is limited to the Kubernetes per-call limit (1,000,000 cost units); one rule evaluation, with its
 // variables and messageExpression, shares the per-policy runtime budget (10,000,000), and preconditions the
-// match-condition budget (2,500,000). Exceeding any of them is an error, never a pass.
+// match-condition budget (2,500,000). Exceeding any of them is an error, never a pass. Tracking cost step by step
+// more than doubles evaluation time, so each rule also has untracked programs, used only for inputs whose list,
+// map and string sizes are small enough for the rule's statically estimated cost to stay far below the limits
+// (estimate.go explains the bound). Pass a context with a deadline: cel-go's cost tracking slows down on very large
+// lists, and the context is checked every 100 comprehension iterations.
 //
 // # Differences from Kyverno
 //
 // Kyverno reports an evaluation error of a `validate.cel` expression as a failure (its validator runs with failure
 // policy Fail); this package reports it as [StatusError] and leaves the mapping to the caller. The `authorizer`
-// variable is not declared (the engine has no API client). Preconditions see `namespaceObject` when the caller
-// binds it, where Kyverno binds null; they cannot reference the rule's variables.
+// variable is not declared (the engine has no API client). Preconditions see `namespaceObject` and `params` when
+// the caller binds them, where Kyverno binds null to namespaceObject; they cannot reference the rule's variables.
+// A rule with a paramRef is evaluated once per parameter object by the caller, which also decides what a missing
+// parameter means.
 package cel

@@ -64,14 +64,20 @@ type Result struct {
 // Evaluate runs the rule against in. Expressions run in order and the first one that does not evaluate to true
 // decides the result; see the package documentation for messages and limits.
 func (p *Program) Evaluate(ctx context.Context, in Input) Result {
+	return p.evaluate(ctx, in, true)
+}
+
+// evaluate runs the rule; mayBeFast false forces the tracked programs (tests compare both).
+func (p *Program) evaluate(ctx context.Context, in Input, mayBeFast bool) Result {
 	if err := ctx.Err(); err != nil {
 		return Result{Status: StatusError, Message: fmt.Sprintf("evaluation cancelled: %v", err)}
 	}
 	ev := &evaluation{ctx: ctx, prog: p, in: in, budget: ruleBudget}
+	ev.fast = mayBeFast && p.cost.allows(&ev.in)
 	res := Result{Status: StatusPass}
 	for i := range p.expressions {
 		e := &p.expressions[i]
-		val, err := ev.run(e.prog)
+		val, err := ev.run(&e.prog)
 		if err != nil {
 			return errorResult(e, err)
 		}
@@ -98,9 +104,14 @@ func errorResult(e *expression, err error) Result {
 	return Result{Status: StatusError, Message: fmt.Sprintf("expression '%s' resulted in error: %v", strings.TrimSpace(e.source), err)}
 }
 
-// run evaluates one program and charges its cost, and the cost of the variables it evaluated, to the budget.
-func (ev *evaluation) run(prog cel.Program) (ref.Val, error) {
-	val, det, err := prog.ContextEval(ev.ctx, ev)
+// run evaluates one program. Untracked programs run when the evaluation is fast; otherwise the program's cost, and
+// the cost of the variables it evaluated, is charged to the budget.
+func (ev *evaluation) run(prog *program) (ref.Val, error) {
+	if ev.fast && prog.fast != nil {
+		val, _, err := ev.exec(prog.fast)
+		return val, err
+	}
+	val, det, err := ev.exec(prog.tracked)
 	cost := det.ActualCost()
 	if cost == nil {
 		if err != nil {
@@ -119,6 +130,15 @@ func (ev *evaluation) run(prog cel.Program) (ref.Val, error) {
 		return nil, err
 	}
 	return val, nil
+}
+
+// exec evaluates prog with this evaluation as activation; contexts that cannot be cancelled skip the interrupt
+// checks.
+func (ev *evaluation) exec(prog cel.Program) (ref.Val, *cel.EvalDetails, error) {
+	if ev.ctx.Done() == nil {
+		return prog.Eval(ev)
+	}
+	return prog.ContextEval(ev.ctx, ev)
 }
 
 // failureMessage is the messageExpression's value when it evaluates to a usable string (non-blank, one line, at
@@ -148,7 +168,7 @@ func (ev *evaluation) auditAnnotations() map[string]string {
 	var out map[string]string
 	for i := range ev.prog.annotations {
 		a := &ev.prog.annotations[i]
-		val, err := ev.run(a.prog)
+		val, err := ev.run(&a.prog)
 		if err != nil {
 			continue
 		}

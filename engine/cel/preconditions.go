@@ -15,25 +15,36 @@ import (
 // *Preconditions always matches.
 type Preconditions struct {
 	conds []precondition
+	cost  costModel
 }
 
 type precondition struct {
 	name   string
 	source string
-	prog   cel.Program
+	prog   program
 }
 
 // CompilePreconditions compiles match conditions; each must be a boolean expression over object, oldObject,
 // request, namespaceObject and params. Errors name the condition (`celPreconditions[0] (name).expression`).
 func (c *Compiler) CompilePreconditions(conds []admissionregistrationv1.MatchCondition) (*Preconditions, error) {
 	p := &Preconditions{conds: make([]precondition, len(conds))}
+	if len(conds) == 0 {
+		return p, nil
+	}
+	envs, err := c.ruleEnvs(true)
+	if err != nil {
+		return nil, err
+	}
+	asts := make([]*cel.Ast, len(conds))
 	for i, mc := range conds {
-		prog, _, err := compileExpr(c.withParams, mc.Expression, cel.BoolType)
+		prog, _, err := envs.compile(mc.Expression, cel.BoolType)
 		if err != nil {
 			return nil, fmt.Errorf("celPreconditions[%d] (%s).expression: %w", i, mc.Name, err)
 		}
 		p.conds[i] = precondition{name: mc.Name, source: strings.TrimSpace(mc.Expression), prog: prog}
+		asts[i] = prog.ast
 	}
+	p.cost = newCostModel(envs.tracked, asts, preconditionsBudget)
 	return p, nil
 }
 
@@ -48,10 +59,11 @@ func (p *Preconditions) Match(ctx context.Context, in Input) (bool, error) {
 		return false, fmt.Errorf("evaluate celPreconditions: %w", err)
 	}
 	ev := &evaluation{ctx: ctx, in: in, budget: preconditionsBudget}
+	ev.fast = p.cost.allows(&ev.in)
 	var errs []error
 	for i := range p.conds {
 		c := &p.conds[i]
-		val, err := ev.run(c.prog)
+		val, err := ev.run(&c.prog)
 		if errors.Is(err, ErrBudgetExceeded) {
 			return false, fmt.Errorf("evaluate celPreconditions[%d] (%s): %w", i, c.name, err)
 		}

@@ -1,14 +1,15 @@
 package cel
 
 import (
+	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
 	apiservercel "k8s.io/apiserver/pkg/cel"
-	"k8s.io/apiserver/pkg/cel/lazy"
 )
 
 // declTypeOf gives the declared type of a variable from its expression's output type, so that expressions using
@@ -59,21 +60,118 @@ func scalarDeclType(t *cel.Type) (*apiservercel.DeclType, bool) {
 	return nil, false
 }
 
-// variablesValue builds the lazy `variables` map of one evaluation: each entry is computed on first use with the
-// evaluation's activation, at most once, and its cost is charged to the evaluation.
+// variablesValue builds the lazy `variables` map of one evaluation.
 func (ev *evaluation) variablesValue() ref.Val {
-	m := lazy.NewMapValue(ev.prog.varType)
-	for i := range ev.prog.variables {
-		v := &ev.prog.variables[i]
-		m.Append(v.name, func(*lazy.MapValue) ref.Val { return ev.evalVariable(v) })
-	}
-	return m
+	return &variableMap{ev: ev, vals: make([]ref.Val, len(ev.prog.variables))}
 }
+
+// variableMap is the `variables` value of one evaluation: each entry is computed on first use with the
+// evaluation's activation, at most once, and its cost is charged to the evaluation. It plays the part of the
+// apiserver's lazy.MapValue without per-evaluation maps and callbacks.
+type variableMap struct {
+	ev   *evaluation
+	vals []ref.Val
+}
+
+var _ traits.Mapper = (*variableMap)(nil)
+
+// index returns the position of the variable named by key, or -1.
+func (m *variableMap) index(key ref.Val) int {
+	name, ok := key.(types.String)
+	if !ok {
+		return -1
+	}
+	for i := range m.ev.prog.variables {
+		if m.ev.prog.variables[i].name == string(name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Find implements traits.Mapper.
+func (m *variableMap) Find(key ref.Val) (ref.Val, bool) {
+	i := m.index(key)
+	if i < 0 {
+		return nil, false
+	}
+	if m.vals[i] == nil {
+		m.vals[i] = m.ev.evalVariable(&m.ev.prog.variables[i])
+	}
+	return m.vals[i], true
+}
+
+// Get implements traits.Indexer.
+func (m *variableMap) Get(key ref.Val) ref.Val {
+	if v, ok := m.Find(key); ok {
+		return v
+	}
+	return types.ValOrErr(key, "no such key: %v", key)
+}
+
+// Contains implements traits.Container.
+func (m *variableMap) Contains(key ref.Val) ref.Val {
+	v, ok := m.Find(key)
+	if ok && types.IsUnknownOrError(v) {
+		return v
+	}
+	return types.Bool(ok)
+}
+
+// Size implements traits.Sizer.
+func (m *variableMap) Size() ref.Val { return types.Int(len(m.vals)) }
+
+// Iterator implements traits.Iterable: the variable names, in declaration order.
+func (m *variableMap) Iterator() traits.Iterator {
+	names := make([]ref.Val, len(m.ev.prog.variables))
+	for i := range m.ev.prog.variables {
+		names[i] = types.String(m.ev.prog.variables[i].name)
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, names).Iterator()
+}
+
+// ConvertToNative implements ref.Val; variables cannot leave CEL.
+func (m *variableMap) ConvertToNative(t reflect.Type) (any, error) {
+	return nil, fmt.Errorf("disallowed conversion from %q to %q", variablesTypeName, t)
+}
+
+// ConvertToType implements ref.Val.
+func (m *variableMap) ConvertToType(t ref.Type) ref.Val {
+	switch t {
+	case m.ev.prog.varObjType:
+		return m
+	case types.TypeType:
+		return m.ev.prog.varObjType
+	}
+	return types.NewErr("disallowed conversion from %q to %q", variablesTypeName, t.TypeName())
+}
+
+// Equal implements ref.Val: a variables map equals only itself.
+func (m *variableMap) Equal(other ref.Val) ref.Val {
+	o, ok := other.(*variableMap)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(other)
+	}
+	return types.Bool(m == o)
+}
+
+// Type implements ref.Val.
+func (m *variableMap) Type() ref.Type { return m.ev.prog.varObjType }
+
+// Value implements ref.Val.
+func (m *variableMap) Value() any { return types.NoSuchOverloadErr() }
 
 // evalVariable runs one variable's program; its cost is added to the evaluation's pending cost, which the
 // expression that used it pays.
 func (ev *evaluation) evalVariable(v *variable) ref.Val {
-	val, det, err := v.prog.ContextEval(ev.ctx, ev)
+	if ev.fast && v.prog.fast != nil {
+		val, _, err := ev.exec(v.prog.fast)
+		if err != nil {
+			return types.NewErr("composited variable %q fails to evaluate: %v", v.name, err)
+		}
+		return val
+	}
+	val, det, err := ev.exec(v.prog.tracked)
 	cost := det.ActualCost()
 	if cost == nil {
 		return types.NewErr("unable to calculate cost of variable %q", v.name)

@@ -20,11 +20,13 @@
 //     literally, and so does StrategicMerge.
 //
 // Then anchored leftovers are pruned from the overlay and it is merged into the resource with the kustomize
-// (sigs.k8s.io/kustomize/kyaml) merge Kyverno uses: maps merge key by key, `null` deletes a key, lists of objects
-// merge by the Kubernetes patch merge key of the field (from kustomize's built-in OpenAPI schema for known kinds,
-// otherwise inferred from keys such as `name`, `containerPort`, `mountPath`, `ip`), new list elements are
-// prepended, other lists are replaced, and `$patch: delete|replace` directives apply. The quirks of Kyverno's
-// preprocessing are kept on purpose, so outputs agree with Kyverno's byte for byte once decoded.
+// (sigs.k8s.io/kustomize/kyaml) merge Kyverno uses: maps merge key by key, `null` deletes a key, and
+// `$patch: delete|replace` directives apply. Lists merge only where kustomize's built-in Kubernetes OpenAPI schema
+// gives the field a merge strategy (for known kinds: containers and env by `name`, ports by `containerPort` and
+// `protocol`, volumeMounts by `mountPath`, hostAliases by `ip`, finalizers as a set...): elements with the same key
+// merge, new ones are prepended. Every other list, including all lists of custom resources, is replaced. The merge
+// also normalises untouched lists with merge keys (duplicate keys collapse), as in Kyverno. The quirks of Kyverno's
+// preprocessing are kept on purpose, so outputs agree with Kyverno's once decoded.
 //
 // # JSON patch
 //

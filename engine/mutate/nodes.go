@@ -1,6 +1,7 @@
 package mutate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -103,36 +104,55 @@ func floatNode(f float64) (*yaml.Node, error) {
 	return scalar(tagFloat, s), nil
 }
 
+// errDuplicateKey is a map node holding a key twice, which Kyverno fails to decode.
+var errDuplicateKey = errors.New("mapping key already defined")
+
 // fromNode turns a node tree back into decoded values (integers as int64), as Kyverno reads the merged YAML.
-func fromNode(n *yaml.Node) any {
+func fromNode(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
-			return nil
+			return nil, nil
 		}
 		return fromNode(n.Content[0])
 	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			m[n.Content[i].Value] = fromNode(n.Content[i+1])
-		}
-		return m
+		return mapFromNode(n)
 	case yaml.SequenceNode:
 		l := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			l[i] = fromNode(c)
+			v, err := fromNode(c)
+			if err != nil {
+				return nil, err
+			}
+			l[i] = v
 		}
-		return l
+		return l, nil
 	case yaml.ScalarNode:
-		return scalarValue(n)
+		return scalarValue(n), nil
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return nil
+			return nil, nil
 		}
 		return fromNode(n.Alias)
 	default:
-		return nil
+		return nil, nil
 	}
+}
+
+func mapFromNode(n *yaml.Node) (map[string]any, error) {
+	m := make(map[string]any, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if _, dup := m[key]; dup {
+			return nil, fmt.Errorf("%w: %q", errDuplicateKey, key)
+		}
+		v, err := fromNode(n.Content[i+1])
+		if err != nil {
+			return nil, err
+		}
+		m[key] = v
+	}
+	return m, nil
 }
 
 // scalarValue decodes a scalar by its tag, resolving untagged scalars as YAML does.
@@ -195,19 +215,17 @@ func isNilOrEmpty(n *yaml.Node) bool {
 	}
 }
 
-// field returns the value of key in map node m (the last one, should the key repeat), or nil when m is no map or
-// lacks the key.
+// field returns the value of the first entry of key in map node m, or nil when m is no map or lacks the key.
 func field(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
-	var v *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			v = m.Content[i+1]
+			return m.Content[i+1]
 		}
 	}
-	return v
+	return nil
 }
 
 // fieldNames lists the keys of map node m in order; nil for any other node.
@@ -232,9 +250,9 @@ func removeField(m *yaml.Node, key string) {
 	}
 }
 
-// renameField renames the last entry of key in map node m, in place.
+// renameField renames the first entry of key in map node m, in place.
 func renameField(m *yaml.Node, key, to string) {
-	for i := len(m.Content) - 2; i >= 0; i -= 2 {
+	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			m.Content[i].Value = to
 			return

@@ -1,0 +1,93 @@
+package cel
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+)
+
+// fuzzPod is the object the fuzzed expressions run against: small enough that most rules take the untracked path.
+const fuzzPod = `
+metadata:
+  name: web
+  labels: {app: web, tier: frontend}
+  annotations: {note: "a longer annotation value, to give string functions something to chew on"}
+spec:
+  hostNetwork: false
+  replicas: 3
+  ratio: 0.5
+  containers:
+  - name: web
+    image: ghcr.io/shop/web:1.4.2
+    ports: [{containerPort: 8080}, {containerPort: 8443}]
+    securityContext: {capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}}
+  - name: sidecar
+    image: envoy:1.30
+    args: ["--a", "--b", "--c"]
+`
+
+// FuzzCompile compiles arbitrary expressions, as a validation and as a variable, and evaluates those that
+// compile: nothing may panic, and whenever the rule takes the untracked path its result must equal the tracked
+// one, so the cost limits the tracked programs enforce also hold for the untracked ones.
+func FuzzCompile(f *testing.F) {
+	for _, seed := range []string{
+		"object.spec.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists_one(x, x == 'ALL'))",
+		"object.spec.containers.map(c, c.image.split(':')).all(p, size(p) == 2)",
+		"object.spec.containers.all(a, object.spec.containers.all(b, a.name == b.name || a.image != b.image))",
+		"object.metadata.annotations.note.matches('^a.*$') && object.metadata.labels.exists(k, k.startsWith('t'))",
+		"[1, 2, 3].map(x, [x, x * 2]).all(l, l.all(y, y > 0))",
+		"object.spec.replicas > 2 && object.spec.ratio < 1.0 && object.spec.replicas == 3.0",
+		"lists.range(100).all(i, lists.range(100).all(j, i + j >= 0))",
+		"object.spec.containers[1].args.join(' ').size() > 5",
+		"'abc'.replace('b', 'bbbbbbbbbb').replace('b', 'bbbbbbbbbb').size() > 0",
+		"cel.bind(x, object.spec.containers + object.spec.containers, x.all(c, size(x) > 1))",
+		"request.operation == 'CREATE' && namespaceObject == null && oldObject == null",
+		"quantity('1Gi').isGreaterThan(quantity('512Mi'))",
+		"object.spec.nope",
+		"(",
+	} {
+		f.Add(seed)
+	}
+	c, err := NewCompiler()
+	require.NoError(f, err)
+	pod := obj(f, fuzzPod)
+	f.Fuzz(func(t *testing.T, expr string) {
+		in := Input{Object: pod, Request: podRequest("CREATE", "web", "shop")}
+		specs := []*v1alpha1.CEL{
+			{Expressions: []admissionregistrationv1.Validation{{Expression: expr, MessageExpression: "'m'"}}},
+			{Variables: vars("v", expr), Expressions: exprs("variables.v == variables.v", "", "")},
+		}
+		for _, spec := range specs {
+			p, err := c.Compile(spec)
+			if err != nil {
+				continue
+			}
+			checkFastMatchesTracked(t, p, in)
+		}
+		pre, err := c.CompilePreconditions([]admissionregistrationv1.MatchCondition{{Name: "fuzz", Expression: expr}})
+		if err == nil {
+			_, _ = pre.Match(context.Background(), in)
+		}
+	})
+}
+
+// checkFastMatchesTracked evaluates p both ways when the untracked path applies, and once otherwise.
+func checkFastMatchesTracked(t *testing.T, p *Program, in Input) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	got := p.Evaluate(ctx, in.Prepare())
+	if !p.cost.allows(&in) || ctx.Err() != nil {
+		return
+	}
+	tracked := p.evaluate(ctx, in, false)
+	if ctx.Err() != nil {
+		return
+	}
+	assert.Equal(t, tracked, got, "untracked and tracked evaluations differ")
+}

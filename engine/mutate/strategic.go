@@ -1,0 +1,56 @@
+package mutate
+
+import (
+	"errors"
+	"fmt"
+
+	yaml "go.yaml.in/yaml/v3"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
+)
+
+// errWholeResourceDeleted is an overlay whose top-level `$patch: delete` would remove the resource itself.
+var errWholeResourceDeleted = errors.New("the patch deletes the whole resource")
+
+// StrategicMerge applies a Kyverno patchStrategicMerge overlay to resource and returns the patched copy; resource and
+// overlay are never modified. Anchors are resolved first (see the package documentation): when a conditional anchor
+// outside a list, or a global anchor, does not hold, the error wraps ErrConditionNotMet and nothing applies.
+func StrategicMerge(resource map[string]any, overlay map[string]any) (map[string]any, error) {
+	base, err := mapToNode(resource)
+	if err != nil {
+		return nil, fmt.Errorf("strategic merge: resource: %w", err)
+	}
+	patch, err := mapToNode(overlay)
+	if err != nil {
+		return nil, fmt.Errorf("strategic merge: overlay: %w", err)
+	}
+	if err := preprocess(patch, base); err != nil {
+		if _, ok := asAnchorError(err); ok {
+			return nil, fmt.Errorf("strategic merge: %w: %w", ErrConditionNotMet, err)
+		}
+		return nil, fmt.Errorf("strategic merge: failed to preprocess the overlay: %w", err)
+	}
+	return mergeNodes(base, patch)
+}
+
+// mergeNodes merges the preprocessed overlay into the resource with the kustomize merge Kyverno uses, prepending new
+// list elements, and decodes the result.
+func mergeNodes(base, patch *yaml.Node) (map[string]any, error) {
+	merged, err := merge2.Merge(kyaml.NewRNode(patch), kyaml.NewRNode(base),
+		kyaml.MergeOptions{ListIncreaseDirection: kyaml.MergeOptionsListPrepend})
+	if err != nil {
+		return nil, fmt.Errorf("strategic merge: %w", err)
+	}
+	if merged.IsNil() {
+		return nil, fmt.Errorf("strategic merge: %w", errWholeResourceDeleted)
+	}
+	decoded, err := fromNode(merged.YNode())
+	if err != nil {
+		return nil, fmt.Errorf("strategic merge: decode result: %w", err)
+	}
+	out, ok := decoded.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("strategic merge: result is %s, not an object", kindName(merged.YNode()))
+	}
+	return out, nil
+}
