@@ -40,7 +40,12 @@ type Options struct {
 	ValuesFile string
 	// UserInfoFile is a UserInfo file (cli.kyverno.io/v1alpha1) giving the requesting user.
 	UserInfoFile string
-	Output       string
+	// Set are `--set` arguments: key=value pairs (several per argument, comma-separated) setting a variable for every
+	// policy and resource, as the values file's globalValues do; they win over the values file.
+	Set    []string
+	Output string
+	// OutputDir, when set, is a folder that receives every patched resource and every generated object as YAML.
+	OutputDir string
 	// Workers is the number of resources evaluated at once; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -50,11 +55,15 @@ func (o *Options) BindFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVarP(&o.ResourcePaths, "resource", "r", nil, "resource files or folders (repeatable, or comma-separated)")
 	fs.StringVar(&o.ValuesFile, "values", "", "Values file with values for variables and namespace labels")
 	fs.StringVarP(&o.UserInfoFile, "userinfo", "u", "", "UserInfo file with the requesting user and roles")
+	fs.StringArrayVarP(&o.Set, "set", "s", nil,
+		"set a variable for every policy and resource: key=value (repeatable, or comma-separated); wins over --values")
+	fs.StringVar(&o.OutputDir, "output-dir", "", "folder to write patched resources and generated objects to, as YAML")
 	fs.StringVarP(&o.Output, "output", "o", FormatTable, "output format: table, json, yaml or junit")
 }
 
-// Run evaluates the policies on the resources and writes the results to stdout; load errors go to stderr and the
-// rest still runs. It returns the exit code (see ExitOK and the others) and, for exit code 2, the reason.
+// Run evaluates the policies on the resources and writes the results to stdout, and the patched and generated
+// objects to o.OutputDir when set; load errors go to stderr and the rest still runs. It returns the exit code (see
+// ExitOK and the others) and, for exit code 2, the reason (also when the output folder cannot be written).
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) {
 	if o.Output == "" {
 		o.Output = FormatTable
@@ -72,6 +81,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) 
 	if err := write(stdout, o.Output, rep); err != nil {
 		return ExitNoInput, err
 	}
+	if o.OutputDir != "" {
+		if err := writeOutputDir(o.OutputDir, rep.Changes, stderr); err != nil {
+			return ExitNoInput, err
+		}
+	}
 	if rep.blocked {
 		return ExitEnforced, nil
 	}
@@ -88,6 +102,10 @@ type inputs struct {
 // load reads policies, resources, values and user info. Policy and resource problems are printed and skipped;
 // unreadable values or user info files, or nothing to evaluate, are errors.
 func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
+	setValues, err := kyvernotest.ParseSetValues(o.Set)
+	if err != nil {
+		return nil, err
+	}
 	set := policy.NewLoader(e).LoadPaths(o.PolicyPaths...)
 	for _, le := range set.Errors {
 		if errors.Is(le, policy.ErrUnsupportedKind) {
@@ -107,12 +125,12 @@ func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
 		return nil, fmt.Errorf("nothing to evaluate: %d policies and %d resources loaded", len(set.Policies), len(objects))
 	}
 	ev := &kyvernotest.Evaluator{Engine: e, Exceptions: set.Exceptions, Loader: kyvernotest.NewContextLoader(objects, nil)}
-	var err error
 	if o.ValuesFile != "" {
 		if ev.Values, err = kyvernotest.LoadValues(o.ValuesFile); err != nil {
 			return nil, fmt.Errorf("values: %w", err)
 		}
 	}
+	ev.Values = ev.Values.WithGlobalValues(setValues)
 	if o.UserInfoFile != "" {
 		user, err := kyvernotest.LoadUserInfo(o.UserInfoFile)
 		if err != nil {

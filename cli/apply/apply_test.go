@@ -77,15 +77,19 @@ func TestRunExitCodes(t *testing.T) {
 }
 
 func TestRunOutputIsStableAcrossWorkerCounts(t *testing.T) {
-	var outputs []string
-	for _, workers := range []int{1, 2, 8} {
-		o := fixtureOptions(FormatJSON)
-		o.Workers = workers
-		var stdout, stderr bytes.Buffer
-		_, err := Run(t.Context(), o, &stdout, &stderr)
-		require.NoError(t, err)
-		outputs = append(outputs, stdout.String())
+	for name, fixture := range map[string]Options{"validate": fixtureOptions(FormatJSON), "mutate": mutateOptions(FormatJSON)} {
+		t.Run(name, func(t *testing.T) {
+			var outputs []string
+			for _, workers := range []int{1, 2, 8} {
+				o := fixture
+				o.Workers = workers
+				var stdout, stderr bytes.Buffer
+				_, err := Run(t.Context(), o, &stdout, &stderr)
+				require.NoError(t, err)
+				outputs = append(outputs, stdout.String())
+			}
+			assert.Equal(t, outputs[0], outputs[1])
+			assert.Equal(t, outputs[0], outputs[2])
+		})
 	}
-	assert.Equal(t, outputs[0], outputs[1])
-	assert.Equal(t, outputs[0], outputs[2])
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
 
 	"sigs.k8s.io/yaml"
 
@@ -21,10 +22,30 @@ func writeTable(w io.Writer, rep *report) error {
 		return err
 	}
 	s := rep.Summary
-	if _, err := fmt.Fprintf(w, "\npass: %d, fail: %d, warn: %d, error: %d, skip: %d\n", s.Pass, s.Fail, s.Warn, s.Error, s.Skip); err != nil {
+	if _, err := fmt.Fprintf(w, "\npass: %d, fail: %d, warn: %d, error: %d, skip: %d\n%s", s.Pass, s.Fail, s.Warn, s.Error, s.Skip,
+		changeLines(rep.Changes)); err != nil {
 		return fmt.Errorf("writing summary: %w", err)
 	}
 	return nil
+}
+
+// changeLines returns one line per patched resource (`patched: Pod/ns/name by policy P`) and per generated object
+// (`generated: NetworkPolicy/ns/name by policy P rule R`), in resource order.
+func changeLines(changes []change) string {
+	var b strings.Builder
+	for _, c := range changes {
+		if c.Patched != nil {
+			noun := "policy"
+			if len(c.PatchedBy) > 1 {
+				noun = "policies"
+			}
+			fmt.Fprintf(&b, "patched: %s by %s %s\n", c.Resource, noun, strings.Join(c.PatchedBy, ", "))
+		}
+		for _, g := range c.Generated {
+			fmt.Fprintf(&b, "generated: %s by policy %s rule %s\n", refOf(g.Object), g.Policy, g.Rule)
+		}
+	}
+	return b.String()
 }
 
 func writeJSON(w io.Writer, rep *report) error {

@@ -9,6 +9,9 @@ import (
 type report struct {
 	Results []resultEntry `json:"results"`
 	Summary summary       `json:"summary"`
+	// Changes lists, per resource that a mutate rule changed or whose generate rules asked for objects, what they
+	// produced; resources in load order.
+	Changes []change `json:"changes,omitempty"`
 	// blocked is true when a rule of an Enforce policy failed.
 	blocked bool
 	// policies lists the policy keys in load order, for per-policy output (JUnit).
@@ -66,10 +69,10 @@ func (s *summary) count(st engine.Status) {
 	}
 }
 
-func newReport(policies []*engine.Policy, objects []map[string]any, results [][]engine.PolicyResult) *report {
+func newReport(policies []*engine.Policy, objects []map[string]any, results []objectResult) *report {
 	n := 0
-	for _, prs := range results {
-		for _, pr := range prs {
+	for _, r := range results {
+		for _, pr := range r.policies {
 			n += len(pr.Rules)
 		}
 	}
@@ -79,8 +82,11 @@ func newReport(policies []*engine.Policy, objects []map[string]any, results [][]
 	}
 	for i, obj := range objects {
 		ref := refOf(obj)
-		for _, pr := range results[i] {
+		for _, pr := range results[i].policies {
 			rep.add(ref, pr)
+		}
+		if c, ok := changeOf(ref, results[i]); ok {
+			rep.Changes = append(rep.Changes, c)
 		}
 	}
 	return rep

@@ -54,10 +54,15 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 	pv := ev.Values.policy(p.Name)
 	byRule := make(map[string]engine.RuleResult, len(p.Rules))
 	var generated []engine.Generated
+	var patched map[string]any
 	keep := func(res engine.PolicyResult, entry int) {
 		for _, rr := range res.Rules {
-			if pv.ruleIndex(rr.Rule) == entry {
-				byRule[rr.Rule] = rr
+			if pv.ruleIndex(rr.Rule) != entry {
+				continue
+			}
+			byRule[rr.Rule] = rr
+			if rr.Type == engine.RuleMutate && rr.Status == engine.StatusPass && res.Patched != nil {
+				patched = res.Patched // the evaluation that carried a mutate rule's values made the patch
 			}
 		}
 		for _, g := range res.Generated {
@@ -79,7 +84,7 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 		maps.Copy(merged, pv.Rules[entry].Values)
 		keep(ev.Engine.Evaluate(ctx, p, ev.newInput(obj, merged), opts), entry)
 	}
-	out := engine.PolicyResult{Policy: p, Generated: generated}
+	out := engine.PolicyResult{Policy: p, Generated: generated, Patched: patched}
 	for _, r := range p.Rules {
 		if rr, ok := byRule[r.Name]; ok {
 			out.Rules = append(out.Rules, rr)

@@ -1,6 +1,8 @@
 package kyvernotest
 
 import (
+	"errors"
+	"fmt"
 	"maps"
 	"strings"
 )
@@ -146,4 +148,46 @@ func splitAPIVersion(apiVersion string) (group, version string) {
 		return g, v
 	}
 	return "", apiVersion
+}
+
+// ErrSetValue is returned by ParseSetValues for an argument that is not key=value.
+var ErrSetValue = errors.New("want key=value")
+
+// ParseSetValues parses `--set` arguments into variables, as the Kyverno CLI does: each argument is key=value (the
+// value may hold further '='), or several such pairs separated by commas; values stay strings. A later key wins. It
+// returns nil for no arguments.
+func ParseSetValues(args []string) (map[string]any, error) {
+	var out map[string]any
+	for _, arg := range args {
+		for pair := range strings.SplitSeq(arg, ",") {
+			key, value, ok := strings.Cut(pair, "=")
+			key = strings.TrimSpace(key)
+			if !ok || key == "" {
+				return nil, fmt.Errorf("--set %q: %w", pair, ErrSetValue)
+			}
+			if out == nil {
+				out = make(map[string]any, len(args))
+			}
+			out[key] = value
+		}
+	}
+	return out, nil
+}
+
+// WithGlobalValues returns values whose globalValues are v's overridden by set, so set applies to every policy and
+// resource and wins over the values file; a policy's values for a resource or a rule still win over both, as they
+// win over globalValues. v is not written: it is returned as is when set is empty, and copied otherwise (a nil v
+// gives values holding set alone).
+func (v *Values) WithGlobalValues(set map[string]any) *Values {
+	if len(set) == 0 {
+		return v
+	}
+	var out Values
+	if v != nil {
+		out = *v
+	}
+	out.GlobalValues = make(map[string]any, len(out.GlobalValues)+len(set))
+	maps.Copy(out.GlobalValues, v.GlobalVariables())
+	maps.Copy(out.GlobalValues, set)
+	return &out
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func testValues() *Values {
@@ -86,4 +87,52 @@ func TestNilValuesAreEmpty(t *testing.T) {
 	assert.False(t, v.hasRuleVariables("p"))
 	_, ok := v.SubresourceOf("v1", "Pod")
 	assert.False(t, ok)
+}
+
+func TestParseSetValues(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want map[string]any
+		err  bool
+	}{
+		{"none", nil, nil, false},
+		{"one pair", []string{"env=prod"}, map[string]any{"env": "prod"}, false},
+		{"comma-separated", []string{"env=prod,tier=web"}, map[string]any{"env": "prod", "tier": "web"}, false},
+		{"repeated, later wins", []string{"env=dev", "env=prod"}, map[string]any{"env": "prod"}, false},
+		{"value keeps '='", []string{"expr=a=b"}, map[string]any{"expr": "a=b"}, false},
+		{"empty value", []string{"env="}, map[string]any{"env": ""}, false},
+		{"numbers stay strings", []string{"replicas=3"}, map[string]any{"replicas": "3"}, false},
+		{"dotted key", []string{"request.operation=UPDATE"}, map[string]any{"request.operation": "UPDATE"}, false},
+		{"space after comma", []string{"a=1, b=2"}, map[string]any{"a": "1", "b": "2"}, false},
+		{"no '='", []string{"env"}, nil, true},
+		{"empty key", []string{"=prod"}, nil, true},
+		{"trailing comma", []string{"env=prod,"}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseSetValues(tt.args)
+			if tt.err {
+				require.ErrorIs(t, err, ErrSetValue)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestWithGlobalValuesLetsSetWin(t *testing.T) {
+	v := testValues()
+	got := v.WithGlobalValues(map[string]any{"b": "set", "d": "set"})
+	assert.Equal(t, map[string]any{"a": "global", "b": "set", "d": "set"}, got.GlobalVariables())
+	assert.Equal(t, map[string]any{"a": "global", "b": "global"}, v.GlobalValues, "the values file is not written")
+	assert.Equal(t, map[string]any{"a": "global", "b": "resource", "d": "set", "request.operation": "UPDATE"},
+		got.ResourceVariables("pol", "res"), "a policy's values for a resource still win")
+	assert.Equal(t, map[string]string{"env": "production"}, got.NamespaceLabels("prod"), "the rest of the file is kept")
+	assert.Same(t, v, v.WithGlobalValues(nil), "nothing to set")
+
+	var none *Values
+	assert.Equal(t, map[string]any{"env": "prod"}, none.WithGlobalValues(map[string]any{"env": "prod"}).GlobalVariables())
+	assert.Nil(t, none.WithGlobalValues(nil))
 }
