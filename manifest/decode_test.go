@@ -1,10 +1,12 @@
 package manifest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 type m = map[string]any
@@ -124,4 +126,17 @@ func TestDecodePodsMatchesReference(t *testing.T) {
 	for _, d := range docs {
 		require.True(t, checkAgainstReference(t, d.Data), "generated Pods take the fast path:\n%s", d.Data)
 	}
+}
+
+// TestDecodeMarshalledLongStrings covers what sigs.k8s.io/yaml (and so kubectl) writes for long strings: quoted
+// scalars folded over several lines. They take the fast path.
+func TestDecodeMarshalledLongStrings(t *testing.T) {
+	long := strings.Repeat("word ", 40)
+	values := []any{long, "x: " + long, "line1\nline2 " + long, "  lead " + long + "é\t", "- " + long, long + "\\ \"q\" ''"}
+	out, err := sigsyaml.Marshal(m{"metadata": m{"annotations": m{"a": values[0]}}, "list": values})
+	require.NoError(t, err)
+	got, ok := decodeFast(out)
+	require.True(t, ok, "fast path:\n%s", out)
+	assert.Equal(t, m{"metadata": m{"annotations": m{"a": values[0]}}, "list": l(values)}, got)
+	checkAgainstReference(t, out)
 }

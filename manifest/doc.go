@@ -2,10 +2,11 @@
 // (map[string]any, []any, string, int64, float64, bool, nil).
 //
 // Split cuts a stream into documents at `---` lines, as k8s.io/apimachinery's YAMLReader does. Decode decodes one
-// document. The common Kubernetes subset of YAML (block mappings and sequences, single-line plain and quoted scalars,
-// single-line flow collections, literal and folded block scalars, comments) takes a hand-written fast path; anything
-// else (anchors, aliases, tags, merge keys, multi-line plain or quoted scalars, complex keys, tabs, document markers,
-// ...) falls back to go.yaml.in/yaml/v3 and the reference conversion in reference.go. The fast path gives up on any
-// input it does not fully understand, so its results are those of the reference by construction; a differential
-// fuzz target (FuzzDecodeMatchesReference) keeps it so.
+// document. The common Kubernetes subset of YAML takes a hand-written fast path: block mappings and sequences (also
+// compact ones), plain and quoted scalars (also folded over several lines, as kubectl writes long strings), literal
+// and folded block scalars, flow collections on one line, JSON documents, comments. Anything else (anchors,
+// aliases, tags, merge keys, complex keys, tabs, directives, indentation indicators, ...) and anything invalid goes
+// to go.yaml.in/yaml/v3 and the reference conversion (reference.go), which also produces every error message. The
+// fast path gives up on any input it does not fully understand, so its results are the reference's; the
+// differential fuzz targets (FuzzDecodeMatchesReference, FuzzGeneratedMatchesReference) keep it so.
 package manifest

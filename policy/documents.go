@@ -16,31 +16,6 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// rawDocument is one YAML document of a file, not parsed yet.
-type rawDocument struct {
-	index int // 1-based
-	data  []byte
-}
-
-// splitRawDocuments splits a multi-document YAML stream at its `---` markers without parsing it; blank documents are
-// left out but counted.
-func splitRawDocuments(data []byte) ([]rawDocument, error) {
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	var docs []rawDocument
-	for index := 1; ; index++ {
-		raw, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return docs, fmt.Errorf("document %d: reading YAML: %w", index, err)
-		}
-		if !isBlank(raw) {
-			docs = append(docs, rawDocument{index: index, data: raw})
-		}
-	}
-}
-
 // document is one YAML document of a file, converted to JSON.
 type document struct {
 	file  string
