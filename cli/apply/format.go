@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"bufio"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -48,13 +49,59 @@ func changeLines(changes []change) string {
 	return b.String()
 }
 
+// writeJSON streams the report as indented JSON, one result at a time, so that a large run never holds the whole
+// encoded report in memory. The bytes are those json.Encoder with a two-space indent writes.
 func writeJSON(w io.Writer, rep *report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := streamJSON(bw, rep)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil
+}
+
+func streamJSON(w *bufio.Writer, rep *report) error {
+	w.WriteString("{\n  \"results\": ")
+	if rep.Results == nil {
+		w.WriteString("null")
+	} else {
+		w.WriteString("[")
+		for i := range rep.Results {
+			if i > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n    ")
+			writeEntryJSON(w, &rep.Results[i], "    ")
+		}
+		if len(rep.Results) > 0 {
+			w.WriteString("\n  ")
+		}
+		w.WriteString("]")
+	}
+	w.WriteString(",\n  \"summary\": ")
+	if err := writeIndented(w, rep.Summary, "  "); err != nil {
+		return err
+	}
+	if len(rep.Changes) > 0 {
+		w.WriteString(",\n  \"changes\": ")
+		if err := writeIndented(w, rep.Changes, "  "); err != nil {
+			return err
+		}
+	}
+	_, err := w.WriteString("\n}\n")
+	return err
+}
+
+func writeIndented(w io.Writer, v any, prefix string) error {
+	data, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
 }
 
 func writeYAML(w io.Writer, rep *report) error {

@@ -25,7 +25,16 @@ type runners struct {
 }
 
 func defaultRunners() runners {
-	return runners{apply: apply.Run, test: kyvernotest.Run}
+	return runners{
+		apply: func(ctx context.Context, o apply.Options, stdout, stderr io.Writer) (int, error) {
+			limitBatchMemory()
+			return apply.Run(ctx, o, stdout, stderr)
+		},
+		test: func(ctx context.Context, o kyvernotest.Options, stdout io.Writer) (int, error) {
+			limitBatchMemory()
+			return kyvernotest.Run(ctx, o, stdout)
+		},
+	}
 }
 
 // exitError carries a command's exit code through cobra.
