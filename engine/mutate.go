@@ -18,6 +18,15 @@ type MutateResult struct {
 	Patched map[string]any
 }
 
+// Patches returns the RFC 6902 operations that turn the input's object into the patched one: what an admission
+// response carries. It is nil when nothing was patched.
+func (r MutateResult) Patches(in *Input) ([]mutate.Operation, error) {
+	if r.Patched == nil {
+		return nil, nil
+	}
+	return mutate.Diff(in.obj, r.Patched)
+}
+
 // Mutate applies the mutate rules of p in order, each to the result of the previous one. A rule that changes
 // nothing is a skip.
 func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) MutateResult {

@@ -80,6 +80,9 @@ func TestMutate(t *testing.T) {
 			if tt.status != engine.StatusPass {
 				assert.Nil(t, res.Patched)
 			}
+			ops, err := res.Patches(in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.status == engine.StatusPass, len(ops) > 0, "JSON patch operations only when patched")
 			assert.Equal(t, "web", in.Object()["metadata"].(map[string]any)["name"], "input object untouched")
 			_, hasTeam := in.Object()["metadata"].(map[string]any)["labels"].(map[string]any)["team"]
 			assert.False(t, hasTeam, "input object untouched")
