@@ -60,12 +60,17 @@ func (ev *evaluation) ResolveName(name string) (any, bool) {
 	case varNamespace:
 		return resolveMap(&ev.namespace, ev.in.NamespaceObject), true
 	case varParams:
-		if ev.params == nil {
-			ev.params = toVal(ev.in.Params)
-		}
-		return ev.params, true
+		return ev.resolveParams(), true
 	}
 	return ev.resolveVariables(name)
+}
+
+// resolveParams converts params on first use in this evaluation; they are never shared between evaluations.
+func (ev *evaluation) resolveParams() ref.Val {
+	if ev.params == nil {
+		ev.params = toVal(ev.in.Params)
+	}
+	return ev.params
 }
 
 // resolvePrepared resolves names from the converted values of a prepared Input.
@@ -80,7 +85,7 @@ func (ev *evaluation) resolvePrepared(p *prepared, name string) (any, bool) {
 	case varNamespace:
 		return p.namespace.get(ev.in.NamespaceObject), true
 	case varParams:
-		return p.params.get(ev.in.Params), true
+		return ev.resolveParams(), true
 	}
 	return ev.resolveVariables(name)
 }

@@ -222,7 +222,7 @@ func resourceNames(list []string, single string) []string {
 }
 
 // evaluateRule evaluates the rule as Kyverno's CLI does on a CREATE of pod; it returns "skip" when the
-// preconditions do not hold.
+// preconditions do not hold. Prepared and cost-tracked evaluations must give the same result.
 func evaluateRule(t *testing.T, prog *Program, pre *Preconditions, pod map[string]any) (string, Result) {
 	meta, _ := pod["metadata"].(map[string]any)
 	name, _ := meta["name"].(string)
@@ -237,6 +237,8 @@ func evaluateRule(t *testing.T, prog *Program, pre *Preconditions, pod map[strin
 		return "skip", Result{}
 	}
 	res := prog.Evaluate(context.Background(), in)
+	assert.Equal(t, res, prog.Evaluate(context.Background(), in.Prepare()), "prepared input")
+	assert.Equal(t, res, prog.evaluate(context.Background(), in, false), "cost tracked")
 	return res.Status.String(), res
 }
 

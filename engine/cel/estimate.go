@@ -239,7 +239,7 @@ func inputSize(in *Input, roots rootSet) (coll, str int) {
 			continue
 		}
 		var c, s int
-		if in.prepared != nil {
+		if in.prepared != nil && r != rootParams {
 			c, s = in.prepared.size(r, rootValue(in, r))
 		} else {
 			c, s = sizeOf(rootValue(in, r))

@@ -108,8 +108,7 @@ func errorResult(e *expression, err error) Result {
 // the cost of the variables it evaluated, is charged to the budget.
 func (ev *evaluation) run(prog *program) (ref.Val, error) {
 	if ev.fast && prog.fast != nil {
-		val, _, err := ev.exec(prog.fast)
-		return val, err
+		return ev.execFast(prog.fast)
 	}
 	val, det, err := ev.exec(prog.tracked)
 	cost := det.ActualCost()
@@ -132,13 +131,24 @@ func (ev *evaluation) run(prog *program) (ref.Val, error) {
 	return val, nil
 }
 
-// exec evaluates prog with this evaluation as activation; contexts that cannot be cancelled skip the interrupt
-// checks.
+// exec evaluates a tracked program with this evaluation as activation, checking the context every
+// checkFrequency comprehension iterations (contexts that cannot be cancelled skip the checks).
 func (ev *evaluation) exec(prog cel.Program) (ref.Val, *cel.EvalDetails, error) {
 	if ev.ctx.Done() == nil {
 		return prog.Eval(ev)
 	}
 	return prog.ContextEval(ev.ctx, ev)
+}
+
+// execFast evaluates an untracked program. Its cost is bounded by the estimate (a few milliseconds at most), so
+// the context is checked before it runs rather than during: that spares cel-go's per-evaluation cancellable
+// context.
+func (ev *evaluation) execFast(prog cel.Program) (ref.Val, error) {
+	if err := ev.ctx.Err(); err != nil {
+		return nil, err
+	}
+	val, _, err := prog.Eval(ev)
+	return val, err
 }
 
 // failureMessage is the messageExpression's value when it evaluates to a usable string (non-blank, one line, at

@@ -153,6 +153,17 @@ func inputCases() []evalCase {
 				in.NamespaceObject = obj(t, "metadata: {name: shop, labels: {env: dev}}")
 			},
 			wantStatus: StatusFail, wantMessage: "not prod"},
+		{name: "map and list operations", spec: &v1alpha1.CEL{Expressions: exprs(
+			"object.metadata.labels == {'app': 'web'} && object.spec.containers[0] in object.spec.containers && "+
+				"size(object.metadata) == 3 && object.metadata.labels.exists(k, k == 'app') && "+
+				"object.spec.containers + [] == object.spec.containers && type(object.spec) == map && "+
+				"type(object.spec.containers) == list && sets.contains(object.spec.containers.map(c, c.name), ['web']) && "+
+				"optional.ofNonZeroValue(object.metadata.labels).hasValue() && !optional.ofNonZeroValue(object.spec.nothing).hasValue() && "+
+				"string(object.spec.replicas) == '2' && object.spec.containers.map(c, c.name).join(',') == 'web,sidecar' && "+
+				"object.spec.containers.exists_one(c, c == {'name': 'sidecar', 'image': 'envoy:1.30'})", "", "")},
+			edit: func(_ *testing.T, in *Input) {
+				in.Object["spec"].(map[string]any)["nothing"] = []any{}
+			}, wantStatus: StatusPass},
 		{name: "numbers of every decoded type", spec: &v1alpha1.CEL{Expressions: exprs(
 			"object.spec.a > 1 && object.spec.b > 1 && object.spec.c > 1.5 && object.spec.d == 2 && object.spec.a == object.spec.b", "", "")},
 			edit: func(t *testing.T, in *Input) {
@@ -252,5 +263,43 @@ func TestEvaluateConcurrently(t *testing.T) {
 func TestStatusString(t *testing.T) {
 	for s, want := range map[Status]string{StatusPass: "pass", StatusFail: "fail", StatusError: "error", Status(9): "Status(9)"} {
 		assert.Equal(t, want, s.String())
+	}
+}
+
+func TestCompileConcurrently(t *testing.T) {
+	c := newCompiler(t)
+	spec := &v1alpha1.CEL{
+		Variables:   vars("names", "object.spec.containers.map(c, c.name)"),
+		Expressions: exprs("variables.names.all(n, n != '')", "", "'bad: ' + variables.names.join(',')")}
+	in := Input{Object: obj(t, testPod)}
+	errs := make(chan error)
+	for range 4 {
+		go func() {
+			p, err := c.Compile(spec)
+			if err == nil && p.Evaluate(context.Background(), in).Status != StatusPass {
+				err = assert.AnError
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		assert.NoError(t, <-errs)
+	}
+}
+
+// TestPreparedParamsPerCopy: rules with different paramRefs set their own params on copies of one prepared input.
+func TestPreparedParamsPerCopy(t *testing.T) {
+	c := newCompiler(t)
+	p, err := c.Compile(&v1alpha1.CEL{ParamKind: &admissionregistrationv1.ParamKind{Kind: "ConfigMap"},
+		Expressions: exprs("params.data.app == object.metadata.labels.app", "", "")})
+	require.NoError(t, err)
+	shared := Input{Object: obj(t, testPod)}.Prepare()
+	for _, tt := range []struct {
+		app  string
+		want Status
+	}{{"web", StatusPass}, {"api", StatusFail}, {"web", StatusPass}} {
+		in := shared
+		in.Params = map[string]any{"data": map[string]any{"app": tt.app}}
+		assert.Equal(t, tt.want, p.Evaluate(context.Background(), in).Status, tt.app)
 	}
 }

@@ -165,7 +165,7 @@ func (m *variableMap) Value() any { return types.NoSuchOverloadErr() }
 // expression that used it pays.
 func (ev *evaluation) evalVariable(v *variable) ref.Val {
 	if ev.fast && v.prog.fast != nil {
-		val, _, err := ev.exec(v.prog.fast)
+		val, err := ev.execFast(v.prog.fast)
 		if err != nil {
 			return types.NewErr("composited variable %q fails to evaluate: %v", v.name, err)
 		}
