@@ -132,9 +132,6 @@ func ruleType(r *v1alpha1.Rule) RuleType {
 func unsupportedReason(r *v1alpha1.Rule) string {
 	switch ruleType(r) {
 	case RuleMutate:
-		if len(r.Mutation.Targets) > 0 {
-			return "rule type mutate with targets (mutate existing) is not supported by this engine yet"
-		}
 		return ""
 	case RuleVerifyImages:
 		return "rule type verifyImages is not supported by this engine yet"

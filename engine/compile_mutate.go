@@ -14,6 +14,8 @@ import (
 type mutateProgram struct {
 	patch   patchProgram
 	foreach []*mutateForeach
+	// targets, when set, make this a mutate-existing rule: the patch applies to the objects they select.
+	targets []*targetProgram
 }
 
 // patchProgram is one patch: an overlay tree or an RFC 6902 patch text, either may hold variables.
@@ -40,6 +42,9 @@ func (e *Engine) compileMutate(m *v1alpha1.Mutation) (*mutateProgram, error) {
 		return nil, err
 	}
 	if out.foreach, err = e.compileMutateForeachList(m.ForEach); err != nil {
+		return nil, err
+	}
+	if out.targets, err = e.compileTargets(m.Targets); err != nil {
 		return nil, err
 	}
 	if out.patch.isSet() == (len(out.foreach) > 0) {

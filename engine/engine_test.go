@@ -144,8 +144,14 @@ func (fakeLoader) Resource(_ context.Context, q engine.ResourceQuery) (map[strin
 	}
 	return nil, errors.New("not found")
 }
-func (fakeLoader) List(context.Context, engine.ResourceQuery) ([]map[string]any, error) {
-	return nil, nil
+func (fakeLoader) List(_ context.Context, q engine.ResourceQuery) ([]map[string]any, error) {
+	if q.Namespace != "shop" || len(q.Kinds) != 1 || q.Kinds[0] != "ConfigMap" {
+		return nil, nil
+	}
+	cm := func(name string) map[string]any {
+		return map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": name, "namespace": "shop"}}
+	}
+	return []map[string]any{cm("app-config"), cm("app-secrets"), cm("other")}, nil
 }
 
 func TestConfigMapContext(t *testing.T) {

@@ -25,7 +25,7 @@ func (e *Engine) Evaluate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	}
 	res := e.Validate(ctx, p, in, opts)
 	res.Rules = append(mutated.Rules, res.Rules...)
-	res.Patched = mutated.Patched
+	res.Patched, res.PatchedTargets = mutated.Patched, mutated.Targets
 	if !p.hasGenerate {
 		return res
 	}

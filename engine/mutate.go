@@ -16,6 +16,8 @@ type MutateResult struct {
 	Rules  []RuleResult
 	// Patched is the object after every rule, or nil when no rule changed it.
 	Patched map[string]any
+	// Targets are the existing objects that mutate-existing rules (mutate.targets) changed.
+	Targets []PatchedTarget
 }
 
 // Patches returns the RFC 6902 operations that turn the input's object into the patched one: what an admission
@@ -39,6 +41,12 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 		if r.mutate == nil || !r.Selects(cur) {
 			continue
 		}
+		if len(r.mutate.targets) > 0 {
+			targets, rr := e.mutateExisting(ctx, r, cur, opts.Loader)
+			res.Rules = append(res.Rules, rr)
+			res.Targets = append(res.Targets, targets...)
+			continue
+		}
 		patched, rr := e.mutateRule(ctx, r, cur, opts.Loader)
 		res.Rules = append(res.Rules, rr)
 		if patched != nil {
@@ -47,6 +55,22 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 		}
 	}
 	return res
+}
+
+// mutateExisting runs a mutate-existing rule on its trigger: context and preconditions, then the targets.
+func (e *Engine) mutateExisting(ctx context.Context, r *Rule, in *Input, loader Loader) ([]PatchedTarget, RuleResult) {
+	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
+	if err != nil {
+		return nil, r.errorResult(err)
+	}
+	pre, err := r.preconditions.evaluate(doc)
+	if err != nil {
+		return nil, r.errorResult(fmt.Errorf("preconditions: %w", err))
+	}
+	if !pre.held {
+		return nil, RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "preconditions not met"}
+	}
+	return e.mutateTargets(ctx, r, in, doc, loader)
 }
 
 // mutateRule returns the patched object (nil when unchanged) and the rule's result.

@@ -108,3 +108,33 @@ func TestEvaluateValidatesMutatedObject(t *testing.T) {
 	assert.Equal(t, engine.StatusPass, res.Rules[1].Status, "validate sees the mutated object")
 	require.NotNil(t, res.Patched)
 }
+
+func TestMutateExisting(t *testing.T) {
+	e := engine.New()
+	set := load(t, e, header+`    mutate:
+      targets:
+      - apiVersion: v1
+        kind: ConfigMap
+        namespace: "{{ request.object.metadata.namespace }}"
+        name: "app-*"
+      patchStrategicMerge:
+        metadata:
+          annotations:
+            +(restarted-by): "{{ request.object.metadata.name }}"
+            touched: "{{ target.metadata.name }}"
+`)
+	in := engine.NewInput(engine.Request{Object: pod(t, privilegedPod)})
+	res := e.Evaluate(context.Background(), set.Policies[0], in, engine.EvalOptions{Loader: fakeLoader{}})
+	require.Len(t, res.Rules, 1)
+	assert.Equal(t, engine.StatusPass, res.Rules[0].Status, res.Rules[0].Message)
+	assert.Nil(t, res.Patched, "the trigger is not changed")
+	require.Len(t, res.PatchedTargets, 2)
+	for i, name := range []string{"app-config", "app-secrets"} {
+		ann := res.PatchedTargets[i].Object["metadata"].(map[string]any)["annotations"].(map[string]any)
+		assert.Equal(t, map[string]any{"restarted-by": "web", "touched": name}, ann)
+	}
+
+	noLoader := e.Evaluate(context.Background(), set.Policies[0], in, engine.EvalOptions{})
+	require.Len(t, noLoader.Rules, 1)
+	assert.Equal(t, engine.StatusError, noLoader.Rules[0].Status)
+}

@@ -44,6 +44,8 @@ type PolicyResult struct {
 	Generated []Generated
 	// Patched is the object after the policy's mutate rules, nil when they changed nothing (Evaluate only).
 	Patched map[string]any
+	// PatchedTargets are the existing objects the policy's mutate-existing rules changed (Evaluate only).
+	PatchedTargets []PatchedTarget
 }
 
 // Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.
