@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -32,10 +31,8 @@ type cloneListProgram struct {
 }
 
 type generateForeach struct {
-	list          *variables.Template
-	context       []contextEntry
-	preconditions *conditionTree
-	spec          *generateSpec
+	foreachHead
+	spec *generateSpec
 }
 
 func (e *Engine) compileGenerate(g *v1alpha1.Generation) (*generateProgram, error) {
@@ -64,20 +61,11 @@ func hasGeneratePattern(p *v1alpha1.GeneratePattern) bool {
 }
 
 func (e *Engine) compileGenerateForeach(f *v1alpha1.ForEachGeneration) (*generateForeach, error) {
-	out := &generateForeach{}
-	var err error
-	if strings.TrimSpace(f.List) == "" {
-		return nil, fmt.Errorf("list: required")
-	}
-	if out.list, err = e.vars.Compile(listTemplate(f.List)); err != nil {
-		return nil, fmt.Errorf("list: %w", err)
-	}
-	if out.context, err = e.compileContext(f.Context); err != nil {
+	head, err := e.compileForeachHead(f.List, f.Context, f.Preconditions)
+	if err != nil {
 		return nil, err
 	}
-	if out.preconditions, err = e.compileConditions(f.Preconditions); err != nil {
-		return nil, fmt.Errorf("preconditions: %w", err)
-	}
+	out := &generateForeach{foreachHead: head}
 	if out.spec, err = e.compileGenerateSpec(&f.GeneratePattern); err != nil {
 		return nil, err
 	}

@@ -27,12 +27,10 @@ type patchProgram struct {
 func (p patchProgram) isSet() bool { return p.overlay != nil || p.jsonPatch != nil }
 
 type mutateForeach struct {
-	list          *variables.Template
-	descending    bool
-	context       []contextEntry
-	preconditions *conditionTree
-	patch         patchProgram
-	nested        []*mutateForeach
+	foreachHead
+	descending bool
+	patch      patchProgram
+	nested     []*mutateForeach
 }
 
 func (e *Engine) compileMutate(m *v1alpha1.Mutation) (*mutateProgram, error) {
@@ -88,20 +86,11 @@ func (e *Engine) compileMutateForeachList(list []v1alpha1.ForEachMutation) ([]*m
 }
 
 func (e *Engine) compileMutateForeach(f *v1alpha1.ForEachMutation) (*mutateForeach, error) {
-	out := &mutateForeach{}
-	var err error
-	if strings.TrimSpace(f.List) == "" {
-		return nil, fmt.Errorf("list: required")
-	}
-	if out.list, err = e.vars.Compile(listTemplate(f.List)); err != nil {
-		return nil, fmt.Errorf("list: %w", err)
-	}
-	if out.context, err = e.compileContext(f.Context); err != nil {
+	head, err := e.compileForeachHead(f.List, f.Context, f.Preconditions)
+	if err != nil {
 		return nil, err
 	}
-	if out.preconditions, err = e.compileConditions(f.Preconditions); err != nil {
-		return nil, fmt.Errorf("preconditions: %w", err)
-	}
+	out := &mutateForeach{foreachHead: head}
 	if out.patch, err = e.compilePatch(f.PatchStrategicMerge, f.PatchesJSON6902); err != nil {
 		return nil, err
 	}

@@ -217,21 +217,37 @@ func (e *Engine) compileForeachList(list []v1alpha1.ForEachValidation, field str
 	return out, nil
 }
 
-func (e *Engine) compileForeach(f *v1alpha1.ForEachValidation) (*foreachProgram, error) {
-	out := &foreachProgram{elementScope: f.ElementScope}
+// foreachHead is what every foreach declaration has: the list to walk, context entries and preconditions per element.
+type foreachHead struct {
+	list          *variables.Template
+	context       []contextEntry
+	preconditions *conditionTree
+}
+
+func (e *Engine) compileForeachHead(list string, ctx []v1alpha1.ContextEntry, pre *v1alpha1.AnyAllConditions) (foreachHead, error) {
+	var h foreachHead
 	var err error
-	if strings.TrimSpace(f.List) == "" {
-		return nil, fmt.Errorf("list: required")
+	if strings.TrimSpace(list) == "" {
+		return h, fmt.Errorf("list: required")
 	}
-	if out.list, err = e.vars.Compile(listTemplate(f.List)); err != nil {
-		return nil, fmt.Errorf("list: %w", err)
+	if h.list, err = e.vars.Compile(listTemplate(list)); err != nil {
+		return h, fmt.Errorf("list: %w", err)
 	}
-	if out.context, err = e.compileContext(f.Context); err != nil {
+	if h.context, err = e.compileContext(ctx); err != nil {
+		return h, err
+	}
+	if h.preconditions, err = e.compileConditions(pre); err != nil {
+		return h, fmt.Errorf("preconditions: %w", err)
+	}
+	return h, nil
+}
+
+func (e *Engine) compileForeach(f *v1alpha1.ForEachValidation) (*foreachProgram, error) {
+	head, err := e.compileForeachHead(f.List, f.Context, f.Preconditions)
+	if err != nil {
 		return nil, err
 	}
-	if out.preconditions, err = e.compileConditions(f.Preconditions); err != nil {
-		return nil, fmt.Errorf("preconditions: %w", err)
-	}
+	out := &foreachProgram{foreachHead: head, elementScope: f.ElementScope}
 	b, err := e.compileBody(f.Pattern, f.AnyPattern, f.Deny)
 	if err != nil {
 		return nil, err

@@ -71,17 +71,9 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 		result.Status, result.Message, result.Unsupported = StatusError, r.unsupported, true
 		return result, true
 	}
-	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
-	if err != nil {
-		return r.errorResult(err), true
-	}
-	pre, err := r.preconditions.evaluate(doc)
-	if err != nil {
-		return r.errorResult(fmt.Errorf("preconditions: %w", err)), true
-	}
-	if !pre.held {
-		result.Status, result.Message = StatusSkip, "preconditions not met"
-		return result, true
+	doc, stop := r.prepare(ctx, in, loader)
+	if stop != nil {
+		return *stop, true
 	}
 	return e.validateRule(ctx, r, in, doc, loader), true
 }
@@ -105,6 +97,25 @@ func (r *Rule) Selects(in *Input) bool {
 // MatchesIgnoringExclude reports whether match selects the input, whatever exclude says; with Selects it tells an
 // excluded resource from one the rule never selected.
 func (r *Rule) MatchesIgnoringExclude(in *Input) bool { return r.match.Matches(&in.resource) }
+
+// prepare loads the rule's context and checks its preconditions. It returns the context document, or the rule's
+// final result (an error, or a skip when the preconditions do not hold).
+func (r *Rule) prepare(ctx context.Context, in *Input, loader Loader) (map[string]any, *RuleResult) {
+	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
+	if err != nil {
+		res := r.errorResult(err)
+		return nil, &res
+	}
+	pre, err := r.preconditions.evaluate(doc)
+	if err != nil {
+		res := r.errorResult(fmt.Errorf("preconditions: %w", err))
+		return nil, &res
+	}
+	if !pre.held {
+		return nil, &RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "preconditions not met"}
+	}
+	return doc, nil
+}
 
 func (r *Rule) errorResult(err error) RuleResult {
 	return RuleResult{Rule: r.Name, Type: r.Type, Status: StatusError, Message: err.Error()}

@@ -57,19 +57,13 @@ func (e *Engine) Generate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 }
 
 func (e *Engine) generateRule(ctx context.Context, r *Rule, in *Input, loader Loader) ([]map[string]any, RuleResult) {
-	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
-	if err != nil {
-		return nil, r.errorResult(err)
-	}
-	pre, err := r.preconditions.evaluate(doc)
-	if err != nil {
-		return nil, r.errorResult(fmt.Errorf("preconditions: %w", err))
-	}
-	if !pre.held {
-		return nil, RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "preconditions not met"}
+	doc, stop := r.prepare(ctx, in, loader)
+	if stop != nil {
+		return nil, *stop
 	}
 	g := r.generate
 	var objs []map[string]any
+	var err error
 	if g.spec != nil {
 		if objs, err = g.spec.build(ctx, doc, loader); err != nil {
 			return nil, r.errorResult(err)

@@ -59,35 +59,22 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 
 // mutateExisting runs a mutate-existing rule on its trigger: context and preconditions, then the targets.
 func (e *Engine) mutateExisting(ctx context.Context, r *Rule, in *Input, loader Loader) ([]PatchedTarget, RuleResult) {
-	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
-	if err != nil {
-		return nil, r.errorResult(err)
-	}
-	pre, err := r.preconditions.evaluate(doc)
-	if err != nil {
-		return nil, r.errorResult(fmt.Errorf("preconditions: %w", err))
-	}
-	if !pre.held {
-		return nil, RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "preconditions not met"}
+	doc, stop := r.prepare(ctx, in, loader)
+	if stop != nil {
+		return nil, *stop
 	}
 	return e.mutateTargets(ctx, r, in, doc, loader)
 }
 
 // mutateRule returns the patched object (nil when unchanged) and the rule's result.
 func (e *Engine) mutateRule(ctx context.Context, r *Rule, in *Input, loader Loader) (map[string]any, RuleResult) {
-	doc, err := loadContext(ctx, r.context, in.doc, in, loader)
-	if err != nil {
-		return nil, r.errorResult(err)
-	}
-	pre, err := r.preconditions.evaluate(doc)
-	if err != nil {
-		return nil, r.errorResult(fmt.Errorf("preconditions: %w", err))
-	}
-	if !pre.held {
-		return nil, RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "preconditions not met"}
+	doc, stop := r.prepare(ctx, in, loader)
+	if stop != nil {
+		return nil, *stop
 	}
 	obj := in.obj
 	m := r.mutate
+	var err error
 	if m.patch.isSet() {
 		obj, err = m.patch.apply(obj, doc)
 	} else {

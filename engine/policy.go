@@ -92,12 +92,10 @@ type validation struct {
 }
 
 type foreachProgram struct {
-	list          *variables.Template
-	elementScope  *bool
-	context       []contextEntry
-	preconditions *conditionTree
-	pattern       *patternProgram
-	anyPattern    []*patternProgram
-	deny          *conditionTree
-	nested        []*foreachProgram
+	foreachHead
+	elementScope *bool
+	pattern      *patternProgram
+	anyPattern   []*patternProgram
+	deny         *conditionTree
+	nested       []*foreachProgram
 }

@@ -41,11 +41,7 @@ func items(args []any) (any, error) {
 	if !ok {
 		return nil, argTypeError("items", 1, "Object or Array")
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := objectKeys(obj)
 	out := make([]any, len(keys))
 	for n, k := range keys {
 		out[n] = map[string]any{keyName: k, valueName: obj[k]}
@@ -142,14 +138,20 @@ func sortedKeys(args []any) (any, error) {
 	if !ok {
 		return nil, argTypeError("keys", 1, "Object")
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := objectKeys(obj)
 	out := make([]any, len(keys))
 	for n, k := range keys {
 		out[n] = k
 	}
 	return out, nil
+}
+
+// objectKeys returns the keys of obj in sorted order.
+func objectKeys(obj map[string]any) []string {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
