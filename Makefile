@@ -17,7 +17,7 @@ build:
 	$(GO) build -o $(BYLAW) ./cmd/bylaw
 
 ## test: vet, unit tests, then the conformance ratchet over the Kyverno corpus.
-test: fmt-check vet unit conformance-ratchet
+test: fmt-check vet conformance-ratchet unit
 
 unit:
 	GIT_CONFIG_GLOBAL=/dev/null $(GO) test -count=1 ./...
