@@ -22,27 +22,36 @@ func writePods(tb testing.TB, dir string, n int) string {
 	f, err := os.Create(path)
 	require.NoError(tb, err)
 	w := bufio.NewWriter(f)
-	require.NoError(tb, gen.WriteYAML(w, gen.Generate(gen.Options{Count: n, Seed: 1, ViolationRatio: gen.DefaultViolationRatio})))
+	pods := gen.Generate(gen.Options{Count: n, Seed: 1, ViolationRatio: gen.DefaultViolationRatio})
+	require.NoError(tb, gen.WriteYAML(w, pods))
 	require.NoError(tb, w.Flush())
 	require.NoError(tb, f.Close())
 	return path
 }
 
 // BenchmarkApplyCommand runs `bylaw apply POLICIES --resource pods.yaml -o json` in-process per op: loading and
-// compiling the pod-security pattern policies, decoding 1,000 Pods, evaluating and writing JSON to io.Discard. It is
-// apply.sh without process start-up, and the place to profile the command (-cpuprofile, -memprofile).
+// compiling the pod-security policies (pattern, or their validate.cel versions), decoding 1,000 Pods, evaluating
+// and writing JSON to io.Discard. It is apply.sh without process start-up, and the place to profile the command
+// (-cpuprofile, -memprofile).
 func BenchmarkApplyCommand(b *testing.B) {
-	files := policyFiles(b, corpusDir(b))
 	pods := writePods(b, b.TempDir(), benchPods)
-	opts := apply.Options{PolicyPaths: files, ResourcePaths: []string{pods}, Output: apply.FormatJSON}
-	b.ReportAllocs()
-	clock := startCPUClock()
-	for b.Loop() {
-		code, err := apply.Run(b.Context(), opts, io.Discard, io.Discard)
-		require.NoError(b, err)
-		require.Contains(b, []int{apply.ExitOK, apply.ExitEnforced}, code)
+	for _, set := range []struct {
+		name    string
+		folders []string
+	}{{"pattern", patternFolders()}, {"cel", celFolders()}} {
+		b.Run(set.name, func(b *testing.B) {
+			files := policyFiles(b, corpusDir(b), set.folders)
+			opts := apply.Options{PolicyPaths: files, ResourcePaths: []string{pods}, Output: apply.FormatJSON}
+			b.ReportAllocs()
+			clock := startCPUClock()
+			for b.Loop() {
+				code, err := apply.Run(b.Context(), opts, io.Discard, io.Discard)
+				require.NoError(b, err)
+				require.Contains(b, []int{apply.ExitOK, apply.ExitEnforced}, code)
+			}
+			reportEvalRate(b, len(files)*benchPods, clock)
+		})
 	}
-	reportEvalRate(b, len(files)*benchPods, clock)
 }
 
 // BenchmarkLoadPodSecurityFolder loads and compiles everything under CORPUS/pod-security per op, as `bylaw apply`

@@ -22,6 +22,14 @@ const defaultCorpus = "../../../shared/conformance/kyverno-policies"
 // patternFolders returns the corpus folders of pod-security pattern policies that the benchmarks load.
 func patternFolders() []string { return []string{"pod-security/baseline", "pod-security/restricted"} }
 
+// celFolders returns the corpus folders of the pod-security policies written with validate.cel.
+func celFolders() []string {
+	return []string{"pod-security-cel/baseline", "pod-security-cel/restricted"}
+}
+
+// subruleFolders returns the corpus folder of the pod-security policies written with validate.podSecurity.
+func subruleFolders() []string { return []string{"pod-security/subrule"} }
+
 // corpusDir returns the corpus root, skipping tb when it is absent.
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
@@ -35,12 +43,16 @@ func corpusDir(tb testing.TB) string {
 	return dir
 }
 
-// policyFiles lists the policy YAML files under the pod-security pattern folders, leaving out hidden folders
-// (.kyverno-test, .chainsaw-test) whose files are test inputs and assertions, not policies.
-func policyFiles(tb testing.TB, root string) []string {
+// policyFiles lists the policy YAML files under the given corpus folders, leaving out hidden folders (.kyverno-test,
+// .chainsaw-test) whose files are test inputs and assertions, not policies.
+func policyFiles(tb testing.TB, root string, folders []string) []string {
 	tb.Helper()
 	var files []string
-	for _, folder := range patternFolders() {
+	for _, folder := range folders {
+		if _, err := os.Stat(filepath.Join(root, folder)); err != nil {
+			tb.Skipf("corpus folder %s not found under %q (set BYLAW_CORPUS to the kyverno-policies folder): %v",
+				folder, root, err)
+		}
 		err := filepath.WalkDir(filepath.Join(root, folder), func(path string, d fs.DirEntry, err error) error {
 			switch {
 			case err != nil:
@@ -60,12 +72,27 @@ func policyFiles(tb testing.TB, root string) []string {
 // loadPodSecurity compiles the pod-security pattern policies of the corpus with eng.
 func loadPodSecurity(tb testing.TB, eng *engine.Engine) []*engine.Policy {
 	tb.Helper()
-	set := policy.NewLoader(eng).LoadPaths(policyFiles(tb, corpusDir(tb))...)
+	return loadFolders(tb, eng, patternFolders())
+}
+
+// loadFolders compiles with eng the policy files under the given corpus folders, failing tb on any load error.
+func loadFolders(tb testing.TB, eng *engine.Engine, folders []string) []*engine.Policy {
+	tb.Helper()
+	set := policy.NewLoader(eng).LoadPaths(policyFiles(tb, corpusDir(tb), folders)...)
 	for _, e := range set.Errors {
 		tb.Errorf("loading policy: %v", e)
 	}
-	require.NotEmpty(tb, set.Policies, "no policies loaded")
+	require.NotEmpty(tb, set.Policies, "no policies loaded from %v", folders)
 	return set.Policies
+}
+
+// policyNames returns the names of policies, in order.
+func policyNames(policies []*engine.Policy) []string {
+	names := make([]string, len(policies))
+	for i, p := range policies {
+		names[i] = p.Name
+	}
+	return names
 }
 
 // podInputs generates n Pods with seed 1 and prepares one engine input per Pod.
@@ -80,10 +107,7 @@ func podInputs(n int) ([]gen.Pod, []*engine.Input) {
 
 func TestPodSecurityPoliciesLoad(t *testing.T) {
 	policies := loadPodSecurity(t, engine.New())
-	var names []string
-	for _, p := range policies {
-		names = append(names, p.Name)
-	}
+	names := policyNames(policies)
 	for _, v := range gen.Violations() {
 		for _, name := range v.DetectedBy() {
 			assert.Contains(t, names, name, "policy detecting %s", v)
@@ -99,16 +123,26 @@ func TestGeneratedViolationsAreDetected(t *testing.T) {
 	policies := loadPodSecurity(t, eng)
 	pods, inputs := podInputs(400)
 	for i, in := range inputs {
-		var failed []string
-		for _, p := range policies {
-			for _, rr := range eng.Validate(t.Context(), p, in, engine.EvalOptions{}).Rules {
-				assert.NotEqual(t, engine.StatusError, rr.Status, "pod %d policy %s rule %s: %s", i, p.Name, rr.Rule, rr.Message)
-				if rr.Status == engine.StatusFail && !slices.Contains(failed, p.Name) {
-					failed = append(failed, p.Name)
-				}
+		failed := failedPolicies(t, eng, policies, in)
+		v := pods[i].Violation
+		assert.Equal(t, v.DetectedBy(), failed, "pod %d (%s) with violation %q", i, in.Name(), v)
+	}
+}
+
+// failedPolicies returns the sorted names of the policies that fail at least one rule on in, and fails t on any rule
+// error.
+func failedPolicies(t *testing.T, eng *engine.Engine, policies []*engine.Policy, in *engine.Input) []string {
+	t.Helper()
+	var failed []string
+	for _, p := range policies {
+		for _, rr := range eng.Validate(t.Context(), p, in, engine.EvalOptions{}).Rules {
+			assert.NotEqual(t, engine.StatusError, rr.Status, "pod %s policy %s rule %s: %s",
+				in.Name(), p.Name, rr.Rule, rr.Message)
+			if rr.Status == engine.StatusFail && !slices.Contains(failed, p.Name) {
+				failed = append(failed, p.Name)
 			}
 		}
-		slices.Sort(failed)
-		assert.Equal(t, pods[i].Violation.DetectedBy(), failed, "pod %d (%s) with violation %q", i, in.Name(), pods[i].Violation)
 	}
+	slices.Sort(failed)
+	return failed
 }
