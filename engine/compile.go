@@ -30,6 +30,8 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 		Background:  src.Spec.BackgroundEnabled(),
 		ApplyOne:    src.Spec.EffectiveApplyRules() == v1alpha1.ApplyOne,
 		overrides:   compileOverrides(src.Spec.ValidationFailureActionOverrides),
+		Admission:   src.Spec.AdmissionEnabled(),
+		Webhook:     webhookOf(src.Spec),
 	}
 	var errs []error
 	for i := range src.Spec.Rules {
@@ -38,6 +40,7 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 			errs = append(errs, fmt.Errorf("spec.rules[%d] (%s): %w", i, src.Spec.Rules[i].Name, err))
 			continue
 		}
+		r.Scope = scopeOf(&src.Spec.Rules[i])
 		p.Rules = append(p.Rules, r)
 		p.hasGenerate = p.hasGenerate || r.generate != nil
 		p.hasMutate = p.hasMutate || r.mutate != nil

@@ -26,7 +26,11 @@ type Policy struct {
 	Action      Action
 	Background  bool
 	// ApplyOne stops evaluation at the first rule that applied (spec.applyRules: One).
-	ApplyOne    bool
+	ApplyOne bool
+	// Admission is false when spec.admission is false: the policy runs in background scans only.
+	Admission bool
+	// Webhook holds the policy's webhook failure policy and timeout.
+	Webhook     Webhook
 	Rules       []*Rule
 	hasGenerate bool
 	hasMutate   bool
@@ -67,6 +71,8 @@ type Rule struct {
 	Type RuleType
 	// Autogen is the rule the loader generated this one from, or "" for a rule written in the policy.
 	Autogen string
+	// Scope is what the rule needs the API server to send at admission.
+	Scope Scope
 
 	match         *match.Matcher
 	exclude       *match.Matcher

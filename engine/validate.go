@@ -43,6 +43,10 @@ func (e *Engine) validateRule(ctx context.Context, r *Rule, in *Input, doc map[s
 	v := r.validate
 	var out outcome
 	switch {
+	case in.req.Operation == OperationDelete && v.cel == nil && len(v.foreach) == 0 && v.deny == nil:
+		// A pattern or Pod Security level describes what an object must look like; an object being deleted is not
+		// checked against it (deny, CEL and foreach rules still see the request).
+		out = outcome{status: StatusSkip, message: "not checked on DELETE"}
 	case v.podSecurity != nil:
 		out = checkPodSecurity(v.podSecurity, in.obj)
 	case v.cel != nil:

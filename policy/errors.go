@@ -32,7 +32,7 @@ func (e *LoadError) Error() string {
 		fmt.Fprintf(&b, " field %s", e.Field)
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
-	return b.String()
+	return strings.TrimPrefix(b.String(), " ")
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsjson "sigs.k8s.io/json"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
@@ -160,29 +161,52 @@ func (l *Loader) loadPolicy(data []byte, tm typeMeta) (*engine.Policy, string, e
 	if field, err := decodeStrict(data, &obj); err != nil {
 		return nil, field, err
 	}
-	if obj.Name == "" {
+	return l.compilePolicy(tm.Kind, &obj.ObjectMeta, &obj.Spec)
+}
+
+// CompilePolicy checks and compiles a ClusterPolicy or Policy object, as read from the API server. The error names
+// the field at fault.
+func (l *Loader) CompilePolicy(kind string, meta *metav1.ObjectMeta, spec *v1alpha1.Spec) (*engine.Policy, error) {
+	p, field, err := l.compilePolicy(kind, meta, spec)
+	if err != nil {
+		return nil, &LoadError{Kind: kind, Name: meta.Name, Field: field, Err: err}
+	}
+	return p, nil
+}
+
+func (l *Loader) compilePolicy(kind string, meta *metav1.ObjectMeta, spec *v1alpha1.Spec) (*engine.Policy, string, error) {
+	if meta.Name == "" {
 		return nil, "metadata.name", errors.New("required")
 	}
-	if field, err := checkRules(obj.Spec.Rules); err != nil {
+	if field, err := checkRules(spec.Rules); err != nil {
 		return nil, field, err
 	}
-	src := engine.Source{Kind: tm.Kind, Name: obj.Name, Annotations: obj.Annotations, Spec: &obj.Spec}
-	if tm.Kind == "Policy" {
-		src.Namespace = obj.Namespace
+	src := engine.Source{Kind: kind, Name: meta.Name, Annotations: meta.Annotations}
+	if kind == "Policy" {
+		src.Namespace = meta.Namespace
 		if src.Namespace == "" {
 			src.Namespace = "default"
 		}
 	}
-	spec, err := withAutogen(&obj.Spec, obj.Annotations)
+	withRules, err := withAutogen(spec, meta.Annotations)
 	if err != nil {
 		return nil, "spec.rules", fmt.Errorf("autogen: %w", err)
 	}
-	src.Spec = spec
+	src.Spec = withRules
 	p, err := l.eng.Compile(src)
 	if err != nil {
 		return nil, "", err
 	}
 	return p, "", nil
+}
+
+// CompileException compiles a PolicyException object, as read from the API server.
+func (l *Loader) CompileException(obj *v1alpha1.PolicyException) (*engine.Exception, error) {
+	x, err := l.eng.CompileException(obj)
+	if err != nil {
+		return nil, &LoadError{Kind: "PolicyException", Name: obj.Name, Err: err}
+	}
+	return x, nil
 }
 
 func (l *Loader) loadException(data []byte) (*engine.Exception, string, error) {

@@ -1,0 +1,233 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+// Snapshot is one compiled policy set: immutable, shared by every reader without locks.
+type Snapshot struct {
+	// Revision increases by one with every change of the set.
+	Revision int64
+	// Policies are sorted by key (ClusterPolicies by name, Policies by namespace/name).
+	Policies []*engine.Policy
+	// Exceptions are the PolicyExceptions in force, sorted by key.
+	Exceptions []*engine.Exception
+
+	byKind   map[string][]*engine.Policy
+	anyKind  []*engine.Policy
+	provider map[string]string
+}
+
+// Candidates returns the policies with at least one rule that may match a resource of kind (as in "Pod"), in key
+// order. The full match still happens in the engine; this only narrows the set.
+func (s *Snapshot) Candidates(kind string) []*engine.Policy {
+	if ps, ok := s.byKind[kind]; ok {
+		return ps
+	}
+	return s.anyKind
+}
+
+// Source returns the name of the source that supplied the policy with key.
+func (s *Snapshot) Source(key string) string { return s.provider[key] }
+
+// Store holds the policy snapshot in force. Writers (one per source: the CR controller, each GitSource) replace their
+// own entries; every change builds a new snapshot and swaps it in atomically, so an admission request always sees one
+// whole, consistent set.
+type Store struct {
+	current atomic.Pointer[Snapshot]
+	ready   atomic.Bool
+
+	mu         sync.Mutex
+	policies   map[string]map[string]*engine.Policy    // source -> key -> policy
+	exceptions map[string]map[string]*engine.Exception // source -> key -> exception
+	subs       []chan struct{}
+}
+
+// NewStore returns a Store whose snapshot is empty and not ready.
+func NewStore() *Store {
+	s := &Store{policies: map[string]map[string]*engine.Policy{}, exceptions: map[string]map[string]*engine.Exception{}}
+	s.current.Store(&Snapshot{byKind: map[string][]*engine.Policy{}})
+	return s
+}
+
+// Snapshot returns the snapshot in force. It never returns nil.
+func (s *Store) Snapshot() *Snapshot { return s.current.Load() }
+
+// Ready reports whether the first complete policy set has been loaded (see MarkReady).
+func (s *Store) Ready() bool { return s.ready.Load() }
+
+// MarkReady records that the first complete policy set is in the store; admission is served from then on.
+func (s *Store) MarkReady() {
+	s.ready.Store(true)
+	s.notify()
+}
+
+// Subscribe returns a channel that receives a value after each change of the snapshot (changes coalesce: a slow
+// reader sees the latest state on its next read), and a function that ends the subscription.
+func (s *Store) Subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	s.subs = append(s.subs, ch)
+	s.mu.Unlock()
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.subs = slices.DeleteFunc(s.subs, func(c chan struct{}) bool { return c == ch })
+	}
+}
+
+// SetPolicy adds or replaces the policy with p's key from source.
+func (s *Store) SetPolicy(source string, p *engine.Policy) {
+	s.update(func() {
+		if s.policies[source] == nil {
+			s.policies[source] = map[string]*engine.Policy{}
+		}
+		s.policies[source][p.Key()] = p
+	})
+}
+
+// DeletePolicy removes the policy with key from source.
+func (s *Store) DeletePolicy(source, key string) {
+	s.update(func() { delete(s.policies[source], key) })
+}
+
+// SetException adds or replaces the exception with x's key from source.
+func (s *Store) SetException(source string, x *engine.Exception) {
+	s.update(func() {
+		if s.exceptions[source] == nil {
+			s.exceptions[source] = map[string]*engine.Exception{}
+		}
+		s.exceptions[source][x.Key()] = x
+	})
+}
+
+// DeleteException removes the exception with key from source.
+func (s *Store) DeleteException(source, key string) {
+	s.update(func() { delete(s.exceptions[source], key) })
+}
+
+// ReplaceSource swaps every policy and exception of source for the given ones in one step.
+func (s *Store) ReplaceSource(source string, policies []*engine.Policy, exceptions []*engine.Exception) {
+	s.update(func() {
+		s.policies[source] = map[string]*engine.Policy{}
+		for _, p := range policies {
+			s.policies[source][p.Key()] = p
+		}
+		s.exceptions[source] = map[string]*engine.Exception{}
+		for _, x := range exceptions {
+			s.exceptions[source][x.Key()] = x
+		}
+	})
+}
+
+func (s *Store) update(change func()) {
+	s.mu.Lock()
+	change()
+	next := s.build(s.current.Load().Revision + 1)
+	s.current.Store(next)
+	s.mu.Unlock()
+	s.notify()
+}
+
+func (s *Store) notify() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// build makes a snapshot of the current entries; the caller holds s.mu. When two sources supply the same key, the
+// source that sorts first wins here; conflicts are reported by the sources' controllers.
+func (s *Store) build(revision int64) *Snapshot {
+	snap := &Snapshot{Revision: revision, provider: map[string]string{}}
+	for _, source := range sortedKeys(s.policies) {
+		for _, key := range sortedKeys(s.policies[source]) {
+			if _, taken := snap.provider[key]; taken {
+				continue
+			}
+			snap.provider[key] = source
+			snap.Policies = append(snap.Policies, s.policies[source][key])
+		}
+	}
+	slices.SortFunc(snap.Policies, func(a, b *engine.Policy) int { return strings.Compare(a.Key(), b.Key()) })
+	for _, source := range sortedKeys(s.exceptions) {
+		for _, key := range sortedKeys(s.exceptions[source]) {
+			snap.Exceptions = append(snap.Exceptions, s.exceptions[source][key])
+		}
+	}
+	snap.byKind, snap.anyKind = indexByKind(snap.Policies)
+	return snap
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// indexByKind lists, per kind name, the policies that name it, followed in key order by the policies any kind may
+// reach (wildcards, or a selector this index cannot read).
+func indexByKind(policies []*engine.Policy) (map[string][]*engine.Policy, []*engine.Policy) {
+	named := map[string]map[*engine.Policy]bool{}
+	wild := map[*engine.Policy]bool{}
+	for _, p := range policies {
+		for _, r := range p.Rules {
+			for sel := range r.Scope.Kinds {
+				kind := kindName(sel)
+				if kind == "" {
+					wild[p] = true
+					continue
+				}
+				if named[kind] == nil {
+					named[kind] = map[*engine.Policy]bool{}
+				}
+				named[kind][p] = true
+			}
+		}
+	}
+	byKind := make(map[string][]*engine.Policy, len(named))
+	var anyKind []*engine.Policy
+	for _, p := range policies {
+		if wild[p] {
+			anyKind = append(anyKind, p)
+		}
+	}
+	for kind, set := range named {
+		for _, p := range policies {
+			if set[p] || wild[p] {
+				byKind[kind] = append(byKind[kind], p)
+			}
+		}
+	}
+	return byKind, anyKind
+}
+
+// kindName returns the kind of a Kyverno kind selector ("apps/v1/Deployment" -> "Deployment", "Pod/exec" -> "Pod"),
+// or "" when the selector may match any kind ("*", "*/scale", or a pattern such as "Config*").
+func kindName(selector string) string {
+	parts := strings.Split(selector, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if p == "" || !unicode.IsUpper(rune(p[0])) {
+			continue
+		}
+		if strings.ContainsAny(p, "*?") {
+			return ""
+		}
+		return p
+	}
+	return ""
+}
