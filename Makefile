@@ -6,7 +6,7 @@ BYLAW := $(BIN_DIR)/bylaw
 CORPUS ?= ../shared/conformance/kyverno-policies
 FUZZTIME ?= 60s
 
-.PHONY: all build test unit vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
+.PHONY: all build test unit e2e control-plane vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
 
 all: build
 
@@ -16,11 +16,20 @@ build:
 	@mkdir -p $(BIN_DIR)
 	$(GO) build -o $(BYLAW) ./cmd/bylaw
 
-## test: vet, unit tests, then the conformance ratchet over the Kyverno corpus.
+## test: gofmt and vet, the conformance ratchet over the Kyverno corpus, then every Go test: unit tests, the
+## integration tests on a real kube-apiserver and etcd, and the e2e suite (tests/e2e).
 test: fmt-check vet conformance-ratchet unit
 
-unit:
-	GIT_CONFIG_GLOBAL=/dev/null $(GO) test -count=1 ./...
+## control-plane: build kube-apiserver, etcd and kubectl from Go modules once (cached by version, see the script).
+control-plane:
+	@bash hack/control-plane.sh >/dev/null
+
+unit: control-plane
+	KUBEBUILDER_ASSETS=$(CURDIR)/bin/k8s GIT_CONFIG_GLOBAL=/dev/null $(GO) test -count=1 ./...
+
+## e2e: only the end-to-end suite: `bylaw serve` as the admission webhook of a real control plane.
+e2e: control-plane
+	KUBEBUILDER_ASSETS=$(CURDIR)/bin/k8s $(GO) test -count=1 -v ./tests/e2e/
 
 vet:
 	$(GO) vet ./...

@@ -68,7 +68,9 @@ func compileOverrides(list []v1alpha1.ValidationFailureActionOverride) []actionO
 
 func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, error) {
 	out := &Rule{Name: r.Name, Type: ruleType(r), Autogen: autogenSource(r.Name),
-		passMessage: fmt.Sprintf("validation rule '%s' passed.", r.Name)}
+		passMessage: fmt.Sprintf("validation rule '%s' passed.", r.Name),
+		action:      normalizeAction(spec.FailureActionFor(r)),
+		overrides:   compileOverrides(spec.FailureActionOverridesFor(r))}
 	var err error
 	if out.match, err = compileMatch(&r.MatchResources); err != nil {
 		return nil, fmt.Errorf("match: %w", err)

@@ -172,7 +172,7 @@ func TestConfigMapContext(t *testing.T) {
 		engine.EvalOptions{Loader: loader})
 	require.Len(t, res.Rules, 1)
 	assert.Equal(t, engine.StatusFail, res.Rules[0].Status, res.Rules[0].Message)
-	assert.True(t, res.Blocked("shop"))
+	assert.True(t, res.Blocked())
 }
 
 func TestMatchExcludeAndNamespacedPolicy(t *testing.T) {
@@ -221,7 +221,7 @@ spec:
 	require.Len(t, res.Rules, 1)
 	assert.Equal(t, engine.StatusSkip, res.Rules[0].Status)
 	assert.Equal(t, "shop/allow-web", res.Rules[0].Exception)
-	assert.False(t, res.Blocked("shop"))
+	assert.False(t, res.Blocked())
 }
 
 func TestDeleteUsesOldObject(t *testing.T) {

@@ -49,6 +49,7 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		if !applied {
 			continue
 		}
+		rr.Action = r.ActionFor(in.resource.Namespace)
 		if ex := exceptionFor(opts.Exceptions, p, r, in); ex != nil && rr.Status != StatusSkip {
 			rr.Status, rr.Exception = StatusSkip, ex.Key()
 			rr.Message = "rule is skipped due to policy exception " + ex.Key()

@@ -39,10 +39,20 @@ type Request struct {
 	UserInfo    UserInfo
 	// NamespaceLabels are the labels of the object's namespace, for namespaceSelector.
 	NamespaceLabels map[string]string
+	// Kind, Name and Namespace, when set, come from the admission request and take precedence over the object's: a
+	// subresource request carries, say, a PodExecOptions for kind Pod, and a created object may not name its namespace.
+	Kind      *GroupVersionKind
+	Name      string
+	Namespace string
 	// Variables are extra values set in the context before rules run, keyed by dotted path ("request.namespace",
 	// "imageData.configData.created"); the CLI fills them from values files. A context entry whose name is set here is
 	// not loaded.
 	Variables map[string]any
+}
+
+// GroupVersionKind names a resource type as an admission request does.
+type GroupVersionKind struct {
+	Group, Version, Kind string
 }
 
 // Input is a Request prepared once for evaluation against any number of policies. It is read-only after NewInput.
@@ -97,13 +107,23 @@ func matchResource(req Request, obj map[string]any) match.Resource {
 	if name == "" {
 		name = stringAt(meta, "generateName")
 	}
+	kind, namespace := stringAt(obj, "kind"), stringAt(meta, "namespace")
+	if req.Kind != nil {
+		group, version, kind = req.Kind.Group, req.Kind.Version, req.Kind.Kind
+	}
+	if req.Name != "" {
+		name = req.Name
+	}
+	if req.Namespace != "" {
+		namespace = req.Namespace
+	}
 	return match.Resource{
 		Group:           group,
 		Version:         version,
-		Kind:            stringAt(obj, "kind"),
+		Kind:            kind,
 		Subresource:     req.Subresource,
 		Name:            name,
-		Namespace:       stringAt(meta, "namespace"),
+		Namespace:       namespace,
 		Labels:          stringMap(meta["labels"]),
 		Annotations:     stringMap(meta["annotations"]),
 		NamespaceLabels: req.NamespaceLabels,

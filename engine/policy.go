@@ -52,18 +52,28 @@ func (p *Policy) Key() string {
 
 // actionFor returns the failure action in force for a resource in namespace.
 func (p *Policy) actionFor(namespace string) Action {
-	for _, o := range p.overrides {
+	return actionIn(p.overrides, namespace, p.Action)
+}
+
+// ActionFor returns the failure action in force for a resource in namespace, after overrides.
+func (p *Policy) ActionFor(namespace string) Action { return p.actionFor(namespace) }
+
+// ActionFor returns the failure action of the rule for a resource in namespace: its own validate.failureAction and
+// failureActionOverrides, else the policy's.
+func (r *Rule) ActionFor(namespace string) Action {
+	return actionIn(r.overrides, namespace, r.action)
+}
+
+func actionIn(overrides []actionOverride, namespace string, fallback Action) Action {
+	for _, o := range overrides {
 		for _, ns := range o.namespaces {
 			if wildcard.Match(ns, namespace) {
 				return o.action
 			}
 		}
 	}
-	return p.Action
+	return fallback
 }
-
-// ActionFor returns the failure action in force for a resource in namespace, after overrides.
-func (p *Policy) ActionFor(namespace string) Action { return p.actionFor(namespace) }
 
 // Rule is one compiled rule.
 type Rule struct {
@@ -73,6 +83,9 @@ type Rule struct {
 	Autogen string
 	// Scope is what the rule needs the API server to send at admission.
 	Scope Scope
+
+	action    Action
+	overrides []actionOverride
 
 	match         *match.Matcher
 	exclude       *match.Matcher

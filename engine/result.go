@@ -33,6 +33,8 @@ type RuleResult struct {
 	Exception string
 	// Unsupported is set on the error result of a rule whose type the engine does not evaluate yet.
 	Unsupported bool
+	// Action is the failure action of a validate rule for the resource's namespace (Enforce or Audit).
+	Action Action
 }
 
 // PolicyResult holds the results of every rule of a policy that applied to the resource. Rules whose match did not
@@ -49,12 +51,9 @@ type PolicyResult struct {
 }
 
 // Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.
-func (r PolicyResult) Blocked(namespace string) bool {
-	if r.Policy.actionFor(namespace) != ActionEnforce {
-		return false
-	}
+func (r PolicyResult) Blocked() bool {
 	for _, rr := range r.Rules {
-		if rr.Status == StatusFail {
+		if rr.Status == StatusFail && rr.Action == ActionEnforce {
 			return true
 		}
 	}

@@ -66,8 +66,6 @@ EOF
 package main
 
 import (
-	"os"
-
 	"k8s.io/component-base/cli"
 	"k8s.io/kubectl/pkg/cmd"
 	"k8s.io/kubectl/pkg/cmd/util"
@@ -114,12 +112,11 @@ main() {
 	fi
 	# Our own module settings (GOFLAGS, go.work) must not leak into the wrapper modules.
 	export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false"
-	local build
 	mkdir -p "$OUT"
-	build=$(mktemp -d "$CACHE/.build.XXXXXX")
-	trap 'rm -rf "$build"' EXIT
-	build_k8s "$build/k8s"
-	build_etcd "$build/etcd"
+	BUILD=$(mktemp -d "$CACHE/.build.XXXXXX")
+	trap 'rm -rf "$BUILD"' EXIT
+	build_k8s "$BUILD/k8s"
+	build_etcd "$BUILD/etcd"
 	"$OUT/kube-apiserver" --version >&2
 	touch "$OUT/.complete"
 	link_output

@@ -93,11 +93,14 @@ func newReport(policies []*engine.Policy, objects []map[string]any, results []ob
 }
 
 func (rep *report) add(ref resourceRef, pr engine.PolicyResult) {
-	action := pr.Policy.ActionFor(ref.Namespace)
-	if pr.Blocked(ref.Namespace) {
+	if pr.Blocked() {
 		rep.blocked = true
 	}
 	for _, rr := range pr.Rules {
+		action := rr.Action
+		if action == "" {
+			action = pr.Policy.ActionFor(ref.Namespace)
+		}
 		rep.Summary.count(rr.Status)
 		rep.Results = append(rep.Results, resultEntry{
 			Policy:    pr.Policy.Key(),

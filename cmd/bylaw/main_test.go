@@ -7,17 +7,22 @@ import (
 	"io"
 	"runtime/debug"
 	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/bylaw-dev/bylaw/cli/apply"
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+	"github.com/bylaw-dev/bylaw/server"
 )
 
 // recorder injects runners that record the options they get and return a fixed result.
 type recorder struct {
 	apply *apply.Options
 	test  *kyvernotest.Options
+	serve *server.Options
 	code  int
 	err   error
 }
@@ -33,6 +38,10 @@ func (r *recorder) runners() runners {
 			r.test = &o
 			_, _ = io.WriteString(stdout, "tested\n")
 			return r.code, r.err
+		},
+		serve: func(_ context.Context, o server.Options, _ logr.Logger) error {
+			r.serve = &o
+			return r.err
 		},
 	}
 }
@@ -121,10 +130,29 @@ func TestOnlyKnownSubcommands(t *testing.T) {
 	for _, c := range root.Commands() {
 		names = append(names, c.Name())
 	}
-	assert.ElementsMatch(t, []string{"apply", "test", "version"}, names)
-	code, _, stderr := run(t, &recorder{}, "serve")
+	assert.ElementsMatch(t, []string{"apply", "serve", "test", "version"}, names)
+	code, _, stderr := run(t, &recorder{}, "bundle")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "unknown command")
+}
+
+func TestServeFlags(t *testing.T) {
+	t.Setenv("POD_NAMESPACE", "policy-system")
+	r := &recorder{}
+	code, _, stderr := run(t, r, "serve", "--webhook-url", "https://127.0.0.1:9443", "--excluded-namespaces", "a,b",
+		"--leader-elect=false", "--cert-validity", "1h", "--log-format", "console")
+	assert.Equal(t, 0, code, stderr)
+	want := server.DefaultOptions()
+	want.WebhookURL, want.ExcludedNamespaces, want.LeaderElect, want.CertValidity = "https://127.0.0.1:9443", []string{"a", "b"}, false, time.Hour
+	assert.Equal(t, "policy-system", r.serve.Namespace)
+	assert.Equal(t, &want, r.serve)
+
+	code, _, stderr = run(t, &recorder{}, "serve", "--log-format", "xml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--log-format")
+	code, _, stderr = run(t, &recorder{err: errors.New("boom")}, "serve")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "boom")
 }
 
 func TestVersion(t *testing.T) {

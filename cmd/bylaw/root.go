@@ -10,6 +10,7 @@ import (
 
 	"github.com/bylaw-dev/bylaw/cli/apply"
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+	"github.com/bylaw-dev/bylaw/server"
 )
 
 // applyRunner and testRunner do a subcommand's work once its flags are parsed, returning the exit code.
@@ -22,6 +23,7 @@ type (
 type runners struct {
 	apply applyRunner
 	test  testRunner
+	serve serveRunner
 }
 
 func defaultRunners() runners {
@@ -34,6 +36,7 @@ func defaultRunners() runners {
 			limitBatchMemory()
 			return kyvernotest.Run(ctx, o, stdout)
 		},
+		serve: server.Run,
 	}
 }
 
@@ -92,6 +95,6 @@ func newRootCommand(r runners) *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newApplyCommand(r.apply), newTestCommand(r.test), newVersionCommand())
+	root.AddCommand(newApplyCommand(r.apply), newTestCommand(r.test), newServeCommand(r.serve), newVersionCommand())
 	return root
 }

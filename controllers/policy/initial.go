@@ -1,0 +1,75 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+// initialLoad reads every policy object once the cache has synced, loads the valid ones into the store and marks
+// it ready, so that readiness (and admission) never runs on a partial set.
+type initialLoad struct {
+	r   *Reconciler
+	mgr manager.Manager
+}
+
+func (l *initialLoad) NeedLeaderElection() bool { return false }
+
+func (l *initialLoad) Start(ctx context.Context) error {
+	log := logr.FromContextOrDiscard(ctx).WithName("initial-load")
+	if !l.mgr.GetCache().WaitForCacheSync(ctx) {
+		return errors.New("policy cache did not sync")
+	}
+	policies, exceptions, err := l.read(ctx)
+	if err != nil {
+		return err
+	}
+	l.r.Store.ReplaceSource(SourceName, policies, exceptions)
+	l.r.Store.MarkReady()
+	log.Info("policy set loaded", "policies", len(policies), "exceptions", len(exceptions),
+		"revision", l.r.Store.Snapshot().Revision)
+	return nil
+}
+
+// read compiles every object; invalid ones are left to their reconcile, which reports them.
+func (l *initialLoad) read(ctx context.Context) ([]*engine.Policy, []*engine.Exception, error) {
+	c := l.mgr.GetClient()
+	var cps v1alpha1.ClusterPolicyList
+	if err := c.List(ctx, &cps); err != nil {
+		return nil, nil, fmt.Errorf("listing ClusterPolicies: %w", err)
+	}
+	var ps v1alpha1.PolicyList
+	if err := c.List(ctx, &ps); err != nil {
+		return nil, nil, fmt.Errorf("listing Policies: %w", err)
+	}
+	var xs v1alpha1.PolicyExceptionList
+	if err := c.List(ctx, &xs); err != nil {
+		return nil, nil, fmt.Errorf("listing PolicyExceptions: %w", err)
+	}
+	var policies []*engine.Policy
+	add := func(kind string, om metav1.ObjectMeta, spec *v1alpha1.Spec) {
+		if p, err := l.r.Loader.CompilePolicy(kind, &om, spec); err == nil {
+			policies = append(policies, p)
+		}
+	}
+	for i := range cps.Items {
+		add("ClusterPolicy", cps.Items[i].ObjectMeta, &cps.Items[i].Spec)
+	}
+	for i := range ps.Items {
+		add("Policy", ps.Items[i].ObjectMeta, &ps.Items[i].Spec)
+	}
+	var exceptions []*engine.Exception
+	for i := range xs.Items {
+		if x, err := l.r.Loader.CompileException(&xs.Items[i]); err == nil {
+			exceptions = append(exceptions, x)
+		}
+	}
+	return policies, exceptions, nil
+}

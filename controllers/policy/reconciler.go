@@ -1,0 +1,119 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fluxcd/pkg/apis/meta"
+	"github.com/fluxcd/pkg/runtime/conditions"
+	"github.com/fluxcd/pkg/runtime/patch"
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
+	bylawpolicy "github.com/bylaw-dev/bylaw/policy"
+)
+
+// SourceName is the store source of policies applied as custom resources.
+const SourceName = "cluster"
+
+// Condition reasons.
+const (
+	ReasonLoaded   = "Loaded"
+	ReasonInvalid  = "InvalidPolicy"
+	ReasonLoading  = "Loading"
+	eventActionSet = "Load"
+)
+
+// Reconciler loads policy objects into the store.
+type Reconciler struct {
+	Client client.Client
+	Loader *bylawpolicy.Loader
+	Store  *bylawpolicy.Store
+	// Events records Warning events for invalid policies; may be nil.
+	Events events.EventRecorder
+	// IsLeader reports whether this replica may write status; nil means always.
+	IsLeader func() bool
+}
+
+// object is a ClusterPolicy or a Policy.
+type object interface {
+	client.Object
+	conditions.Setter
+	GetSpec() *v1alpha1.Spec
+}
+
+// ownedConditions are the conditions this controller writes.
+var ownedConditions = []string{meta.ReadyCondition, meta.ReconcilingCondition, meta.StalledCondition}
+
+func (r *Reconciler) reconcilePolicy(ctx context.Context, req ctrl.Request, obj object, kind string) (result ctrl.Result, retErr error) {
+	log := logr.FromContextOrDiscard(ctx).WithValues("kind", kind, "policy", req.NamespacedName.String())
+	key := req.Name
+	if req.Namespace != "" {
+		key = req.Namespace + "/" + req.Name
+	}
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.Store.DeletePolicy(SourceName, key)
+			log.V(1).Info("policy removed from the store")
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, fmt.Errorf("reading %s %s: %w", kind, key, err)
+	}
+	if !obj.GetDeletionTimestamp().IsZero() {
+		r.Store.DeletePolicy(SourceName, key)
+		return ctrl.Result{}, nil
+	}
+	patcher := patch.NewSerialPatcher(obj, r.Client)
+	defer func() {
+		if err := r.patchStatus(ctx, patcher, obj); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+	om := metav1.ObjectMeta{Name: obj.GetName(), Namespace: obj.GetNamespace(), Annotations: obj.GetAnnotations()}
+	compiled, err := r.Loader.CompilePolicy(kind, &om, obj.GetSpec())
+	if err != nil {
+		r.markInvalid(obj, err)
+		log.Info("policy is invalid; the version loaded before stays in force", "reason", err.Error())
+		return ctrl.Result{}, nil
+	}
+	r.Store.SetPolicy(SourceName, compiled)
+	markLoaded(obj, compiled, r.Store.Snapshot().Revision)
+	log.V(1).Info("policy loaded", "rules", len(compiled.Rules))
+	return ctrl.Result{}, nil
+}
+
+func (r *Reconciler) markInvalid(obj object, err error) {
+	conditions.MarkFalse(obj, meta.ReadyCondition, ReasonInvalid, "%s", err.Error())
+	conditions.MarkStalled(obj, ReasonInvalid, "%s", err.Error())
+	conditions.Delete(obj, meta.ReconcilingCondition)
+	if r.Events != nil && r.leader() {
+		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, ReasonInvalid, eventActionSet, "%s", err.Error())
+	}
+}
+
+func markLoaded(obj object, p *engine.Policy, revision int64) {
+	conditions.MarkTrue(obj, meta.ReadyCondition, ReasonLoaded, "loaded %d rules into policy set revision %d", len(p.Rules), revision)
+	conditions.Delete(obj, meta.StalledCondition)
+	conditions.Delete(obj, meta.ReconcilingCondition)
+}
+
+func (r *Reconciler) leader() bool { return r.IsLeader == nil || r.IsLeader() }
+
+// patchStatus writes conditions and observedGeneration, on the leader only.
+func (r *Reconciler) patchStatus(ctx context.Context, patcher *patch.SerialPatcher, obj client.Object) error {
+	if !r.leader() {
+		return nil
+	}
+	err := patcher.Patch(ctx, obj, patch.WithOwnedConditions{Conditions: ownedConditions}, patch.WithStatusObservedGeneration{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("patching status of %s: %w", client.ObjectKeyFromObject(obj), err)
+	}
+	return nil
+}

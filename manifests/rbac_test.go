@@ -1,0 +1,160 @@
+package manifests_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+// viewClusterRole is the ClusterRole aggregated from the built-in view role, for apiCall context entries.
+const viewClusterRole = "bylaw:view"
+
+func TestRolesHaveNoWildcardsAndClusterRolesNoSecrets(t *testing.T) {
+	objects := renderDefault(t)
+	check := func(t *testing.T, rules []rbacv1.PolicyRule, clusterWide bool) {
+		for _, rule := range rules {
+			for _, list := range [][]string{rule.APIGroups, rule.Resources, rule.Verbs, rule.ResourceNames} {
+				assert.NotContains(t, list, rbacv1.ResourceAll, "no wildcards")
+			}
+			assert.Empty(t, rule.NonResourceURLs)
+			if clusterWide {
+				assert.NotContains(t, rule.Resources, "secrets", "secrets only through the Role in %s", bylawNamespace)
+			}
+		}
+	}
+	for _, role := range all[rbacv1.ClusterRole](objects, "ClusterRole") {
+		t.Run(role.Name, func(t *testing.T) { check(t, role.Rules, true) })
+	}
+	for _, role := range all[rbacv1.Role](objects, "Role") {
+		t.Run(role.Name, func(t *testing.T) { check(t, role.Rules, false) })
+	}
+}
+
+func TestViewClusterRoleAggregatesOnlyView(t *testing.T) {
+	role := find[rbacv1.ClusterRole](t, renderDefault(t), "ClusterRole", viewClusterRole)
+	assert.Empty(t, role.Rules, "the controller manager fills in the rules")
+	require.NotNil(t, role.AggregationRule)
+	require.Len(t, role.AggregationRule.ClusterRoleSelectors, 1)
+	selector := role.AggregationRule.ClusterRoleSelectors[0]
+	assert.Empty(t, selector.MatchExpressions)
+	assert.Equal(t, map[string]string{"rbac.authorization.k8s.io/aggregate-to-view": "true"}, selector.MatchLabels,
+		"view holds no secrets; edit and admin do")
+	for key := range role.Labels {
+		assert.False(t, strings.HasPrefix(key, "rbac.authorization.k8s.io/aggregate-to-"), "%s must not aggregate into another role", key)
+	}
+}
+
+func TestBindingsNameTheServiceAccount(t *testing.T) {
+	objects := renderDefault(t)
+	want := []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: bylawName, Namespace: bylawNamespace}}
+	find[corev1.ServiceAccount](t, objects, "ServiceAccount", bylawName)
+	bindings := map[string][]rbacv1.Subject{}
+	for _, b := range all[rbacv1.ClusterRoleBinding](objects, "ClusterRoleBinding") {
+		bindings["ClusterRoleBinding/"+b.Name] = b.Subjects
+	}
+	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
+		bindings["RoleBinding/"+b.Name] = b.Subjects
+	}
+	assert.Len(t, bindings, 3)
+	for name, subjects := range bindings {
+		assert.Equal(t, want, subjects, name)
+	}
+	assert.Equal(t, bylawName, find[appsv1.Deployment](t, objects, "Deployment", bylawName).Spec.Template.Spec.ServiceAccountName)
+}
+
+// request is one API request of the ServiceAccount; namespace "" is a cluster-wide request.
+type request struct {
+	verb, group, resource, name, namespace string
+}
+
+// grantedRules gathers the rules bound to the ServiceAccount that apply to requests in namespace; every binding names
+// only that ServiceAccount (TestBindingsNameTheServiceAccount).
+func grantedRules(t *testing.T, objects []object, namespace string) []rbacv1.PolicyRule {
+	t.Helper()
+	roleRules := func(ref rbacv1.RoleRef, bindingNamespace string) []rbacv1.PolicyRule {
+		if ref.Kind == "ClusterRole" {
+			return find[rbacv1.ClusterRole](t, objects, "ClusterRole", ref.Name).Rules
+		}
+		role := find[rbacv1.Role](t, objects, "Role", ref.Name)
+		require.Equal(t, bindingNamespace, role.Namespace, "Role %s", ref.Name)
+		return role.Rules
+	}
+	var rules []rbacv1.PolicyRule
+	for _, b := range all[rbacv1.ClusterRoleBinding](objects, "ClusterRoleBinding") {
+		rules = append(rules, roleRules(b.RoleRef, "")...)
+	}
+	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
+		if namespace != "" && b.Namespace == namespace {
+			rules = append(rules, roleRules(b.RoleRef, b.Namespace)...)
+		}
+	}
+	return rules
+}
+
+// allows tells whether one of the rules allows the request, as the RBAC authorizer decides.
+func allows(rules []rbacv1.PolicyRule, r request) bool {
+	match := func(list []string, value string) bool {
+		return slices.Contains(list, value) || slices.Contains(list, rbacv1.ResourceAll)
+	}
+	for _, rule := range rules {
+		if !match(rule.Verbs, r.verb) || !match(rule.APIGroups, r.group) || !match(rule.Resources, r.resource) {
+			continue
+		}
+		if len(rule.ResourceNames) == 0 || (r.name != "" && slices.Contains(rule.ResourceNames, r.name)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestServiceAccountPermissions(t *testing.T) {
+	const admission = "admissionregistration.k8s.io"
+	tests := []struct {
+		request
+		allowed bool
+	}{
+		{request{verb: "list", group: "bylaw.dev", resource: "clusterpolicies"}, true},
+		{request{verb: "watch", group: "bylaw.dev", resource: "policies"}, true},
+		{request{verb: "watch", group: "bylaw.dev", resource: "policyexceptions"}, true},
+		{request{verb: "patch", group: "bylaw.dev", resource: "policies/status", namespace: "team-a"}, true},
+		{request{verb: "update", group: "bylaw.dev", resource: "clusterpolicies/status"}, true},
+		{request{verb: "watch", resource: "configmaps"}, true},
+		{request{verb: "watch", resource: "namespaces"}, true},
+		{request{verb: "create", resource: "events", namespace: "team-a"}, true},
+		{request{verb: "patch", group: "events.k8s.io", resource: "events", namespace: "team-a"}, true},
+		{request{verb: "create", group: admission, resource: "validatingwebhookconfigurations"}, true},
+		{request{verb: "update", group: admission, resource: "validatingwebhookconfigurations", name: "bylaw-validating"}, true},
+		{request{verb: "delete", group: admission, resource: "mutatingwebhookconfigurations", name: "bylaw-mutating"}, true},
+		{request{verb: "get", resource: "secrets", name: "bylaw-webhook-tls", namespace: bylawNamespace}, true},
+		{request{verb: "watch", resource: "secrets", namespace: bylawNamespace}, true},
+		{request{verb: "create", resource: "secrets", namespace: bylawNamespace}, true},
+		{request{verb: "update", resource: "secrets", name: "bylaw-webhook-tls", namespace: bylawNamespace}, true},
+		{request{verb: "create", group: "coordination.k8s.io", resource: "leases", namespace: bylawNamespace}, true},
+		{request{verb: "update", group: "coordination.k8s.io", resource: "leases", name: "bylaw-leader", namespace: bylawNamespace}, true},
+		{request{verb: "get", resource: "secrets", name: "db", namespace: "team-a"}, false},
+		{request{verb: "list", resource: "secrets"}, false},
+		{request{verb: "delete", resource: "secrets", name: "bylaw-webhook-tls", namespace: bylawNamespace}, false},
+		{request{verb: "update", group: "coordination.k8s.io", resource: "leases", name: "bylaw-leader", namespace: "team-a"}, false},
+		{request{verb: "update", group: "bylaw.dev", resource: "clusterpolicies", name: "p"}, false},
+		{request{verb: "delete", group: "bylaw.dev", resource: "policies", name: "p", namespace: "team-a"}, false},
+		{request{verb: "update", group: admission, resource: "validatingwebhookconfigurations", name: "other"}, false},
+		{request{verb: "delete", group: admission, resource: "mutatingwebhookconfigurations", name: "other"}, false},
+		{request{verb: "update", resource: "configmaps", name: "c", namespace: "team-a"}, false},
+		{request{verb: "create", resource: "pods", namespace: bylawNamespace}, false},
+		{request{verb: "escalate", group: "rbac.authorization.k8s.io", resource: "clusterroles", name: viewClusterRole}, false},
+		{request{verb: "impersonate", resource: "serviceaccounts", name: "default", namespace: "team-a"}, false},
+	}
+	objects := renderDefault(t)
+	for _, tt := range tests {
+		name := strings.Join([]string{tt.verb, tt.group, tt.resource, tt.name, tt.namespace}, "/")
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tt.allowed, allows(grantedRules(t, objects, tt.namespace), tt.request))
+		})
+	}
+}

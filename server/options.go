@@ -1,0 +1,129 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/bylaw-dev/bylaw/webhook"
+)
+
+// Options are the settings of `bylaw serve`, bound to flags by AddFlags.
+type Options struct {
+	Kubeconfig             string
+	Namespace              string
+	WebhookHost            string
+	WebhookPort            int
+	WebhookService         string
+	WebhookURL             string
+	CertSecret             string
+	CertValidity           time.Duration
+	CAValidity             time.Duration
+	ExcludedNamespaces     []string
+	MetricsBindAddress     string
+	HealthProbeBindAddress string
+	LeaderElect            bool
+	LeaderElectionID       string
+	MaxRequestBytes        int64
+	ResyncInterval         time.Duration
+	ShutdownTimeout        time.Duration
+}
+
+// DefaultOptions returns the defaults of every flag.
+func DefaultOptions() Options {
+	ns := os.Getenv("POD_NAMESPACE")
+	if ns == "" {
+		ns = "bylaw-system"
+	}
+	return Options{
+		Namespace:              ns,
+		WebhookPort:            9443,
+		WebhookService:         "bylaw-webhook",
+		CertSecret:             "bylaw-webhook-tls",
+		CertValidity:           365 * 24 * time.Hour,
+		CAValidity:             10 * 365 * 24 * time.Hour,
+		ExcludedNamespaces:     []string{"kube-system"},
+		MetricsBindAddress:     ":8080",
+		HealthProbeBindAddress: ":8081",
+		LeaderElect:            true,
+		LeaderElectionID:       "bylaw-leader",
+		MaxRequestBytes:        webhook.DefaultMaxRequestBytes,
+		ResyncInterval:         time.Minute,
+		ShutdownTimeout:        15 * time.Second,
+	}
+}
+
+// AddFlags binds o to flags of fs.
+func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "path to a kubeconfig (default: in-cluster configuration, then $KUBECONFIG)")
+	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "namespace Bylaw runs in (default: $POD_NAMESPACE, else bylaw-system)")
+	fs.StringVar(&o.WebhookHost, "webhook-host", o.WebhookHost, "address the admission webhook binds to (empty: all)")
+	fs.IntVar(&o.WebhookPort, "webhook-port", o.WebhookPort, "HTTPS port of the admission webhook")
+	fs.StringVar(&o.WebhookService, "webhook-service", o.WebhookService, "Service through which the API server calls the webhook (port 443)")
+	fs.StringVar(&o.WebhookURL, "webhook-url", o.WebhookURL, "https base URL the API server calls instead of the Service, for out-of-cluster runs (e.g. https://127.0.0.1:9443)")
+	fs.StringVar(&o.CertSecret, "cert-secret", o.CertSecret, "Secret in --namespace holding the webhook CA and serving certificate (created when missing)")
+	fs.DurationVar(&o.CertValidity, "cert-validity", o.CertValidity, "validity of a new serving certificate; renewed when a third is left")
+	fs.DurationVar(&o.CAValidity, "ca-validity", o.CAValidity, "validity of a new CA; renewed when a third is left")
+	fs.StringSliceVar(&o.ExcludedNamespaces, "excluded-namespaces", o.ExcludedNamespaces, "namespaces never evaluated at admission (Bylaw's own namespace is always added)")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of the Prometheus metrics endpoint (0 disables it)")
+	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, "address of /healthz and /readyz")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (a Lease in --namespace) for the work that writes to the cluster")
+	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader election Lease")
+	fs.Int64Var(&o.MaxRequestBytes, "max-request-bytes", o.MaxRequestBytes, "size limit of an AdmissionReview")
+	fs.DurationVar(&o.ResyncInterval, "webhook-resync-interval", o.ResyncInterval, "how often the webhook configurations are re-checked against the policy set")
+	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "time given to in-flight requests and controllers on shutdown")
+}
+
+// Validate checks the options and names the flag at fault.
+func (o *Options) Validate() error {
+	var errs []error
+	if o.Namespace == "" {
+		errs = append(errs, errors.New("--namespace: required"))
+	}
+	if o.WebhookPort < 1 || o.WebhookPort > 65535 {
+		errs = append(errs, fmt.Errorf("--webhook-port: %d is not a port", o.WebhookPort))
+	}
+	if o.WebhookURL != "" {
+		u, err := url.Parse(o.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--webhook-url: %q is not an https URL", o.WebhookURL))
+		}
+	} else if o.WebhookService == "" {
+		errs = append(errs, errors.New("--webhook-service or --webhook-url: one is required"))
+	}
+	if o.CertValidity <= 0 || o.CAValidity < o.CertValidity {
+		errs = append(errs, errors.New("--cert-validity must be positive and at most --ca-validity"))
+	}
+	if o.MaxRequestBytes < 1024 {
+		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))
+	}
+	return errors.Join(errs...)
+}
+
+// excluded returns the namespaces never evaluated: the flag's, plus Bylaw's own.
+func (o *Options) excluded() []string {
+	out := slices.Clone(o.ExcludedNamespaces)
+	if !slices.Contains(out, o.Namespace) {
+		out = append(out, o.Namespace)
+	}
+	return out
+}
+
+// servingNames returns the names and addresses the serving certificate must cover.
+func (o *Options) servingNames() ([]string, []net.IP) {
+	if o.WebhookURL != "" {
+		u, _ := url.Parse(o.WebhookURL)
+		if ip := net.ParseIP(u.Hostname()); ip != nil {
+			return nil, []net.IP{ip}
+		}
+		return []string{u.Hostname()}, nil
+	}
+	svc, ns := o.WebhookService, o.Namespace
+	return []string{svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"}, nil
+}

@@ -1,0 +1,223 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-logr/logr"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/clustercontext"
+	policyctl "github.com/bylaw-dev/bylaw/controllers/policy"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/webhook"
+	"github.com/bylaw-dev/bylaw/webhook/certs"
+	"github.com/bylaw-dev/bylaw/webhook/registration"
+)
+
+// Run runs `bylaw serve` until ctx is done, then shuts down gracefully.
+func Run(ctx context.Context, o Options, log logr.Logger) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	cfg, err := restConfig(o.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	mgr, err := newManager(cfg, o)
+	if err != nil {
+		return err
+	}
+	if err := wire(mgr, cfg, o, log); err != nil {
+		return err
+	}
+	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect)
+	return mgr.Start(logr.NewContext(ctx, log))
+}
+
+func restConfig(kubeconfig string) (*rest.Config, error) {
+	if kubeconfig != "" {
+		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+		if err != nil {
+			return nil, fmt.Errorf("--kubeconfig %s: %w", kubeconfig, err)
+		}
+		return cfg, nil
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return nil, fmt.Errorf("no cluster configuration (in-cluster, $KUBECONFIG or --kubeconfig): %w", err)
+	}
+	return cfg, nil
+}
+
+// NewScheme returns a scheme with the Kubernetes built-in types and Bylaw's.
+func NewScheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newManager(cfg *rest.Config, o Options) (ctrl.Manager, error) {
+	scheme, err := NewScheme()
+	if err != nil {
+		return nil, fmt.Errorf("building the scheme: %w", err)
+	}
+	shutdown := o.ShutdownTimeout
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                        scheme,
+		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress},
+		HealthProbeBindAddress:        o.HealthProbeBindAddress,
+		LeaderElection:                o.LeaderElect,
+		LeaderElectionID:              o.LeaderElectionID,
+		LeaderElectionNamespace:       o.Namespace,
+		LeaderElectionReleaseOnCancel: true,
+		GracefulShutdownTimeout:       &shutdown,
+		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
+			// Only Bylaw's own Secret is read: never cache the cluster's secrets.
+			&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the manager: %w", err)
+	}
+	return mgr, nil
+}
+
+// wire adds every component of serve to mgr.
+func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, log logr.Logger) error {
+	eng := engine.New()
+	store := policy.NewStore()
+	elected := mgr.Elected()
+	reconciler := &policyctl.Reconciler{
+		Client: mgr.GetClient(), Loader: policy.NewLoader(eng), Store: store,
+		Events: mgr.GetEventRecorder("bylaw"), IsLeader: func() bool { return isClosed(elected) },
+	}
+	if err := reconciler.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	keeper, err := newKeeper(mgr, o)
+	if err != nil {
+		return err
+	}
+	handler, err := newHandler(mgr, cfg, o, eng, store, log)
+	if err != nil {
+		return err
+	}
+	syncer, err := newSyncer(mgr, o)
+	if err != nil {
+		return err
+	}
+	storeMetrics, err := newStoreMetrics(store, ctrlmetrics.Registry)
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
+	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, handler, keeper.TLSConfig(), o.ShutdownTimeout)
+	reg := &registrar{store: store, keeper: keeper, syncer: syncer, client: mgr.GetClient(), resync: o.ResyncInterval}
+	for _, r := range []manager.Runnable{keeper, server, storeMetrics, reg} {
+		if err := mgr.Add(r); err != nil {
+			return fmt.Errorf("adding a component: %w", err)
+		}
+	}
+	return addChecks(mgr, store, keeper)
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func newKeeper(mgr ctrl.Manager, o Options) (*certs.Keeper, error) {
+	names, ips := o.servingNames()
+	keeper, err := certs.NewKeeper(mgr.GetClient(), certs.Options{
+		Namespace: o.Namespace, SecretName: o.CertSecret, DNSNames: names, IPAddresses: ips,
+		CAValidity: o.CAValidity, CertValidity: o.CertValidity,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("webhook certificates: %w", err)
+	}
+	return keeper, nil
+}
+
+func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
+	log logr.Logger) (*webhook.Handler, error) {
+	clientset, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("API client: %w", err)
+	}
+	metrics, err := webhook.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("registering metrics: %w", err)
+	}
+	return &webhook.Handler{
+		Engine: eng, Store: store,
+		Loader:          &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: clientset.CoreV1().RESTClient()},
+		Namespaces:      namespaceLabels{c: mgr.GetClient()},
+		Audit:           webhook.EventAuditor{Recorder: mgr.GetEventRecorder("bylaw-admission")},
+		Metrics:         metrics,
+		Excluded:        o.excluded(),
+		MaxRequestBytes: o.MaxRequestBytes,
+		Log:             log.WithName("admission"),
+	}, nil
+}
+
+func newSyncer(mgr ctrl.Manager, o Options) (*registration.Syncer, error) {
+	opts := registration.Options{ExcludedNamespaces: o.excluded()}
+	if o.WebhookURL != "" {
+		opts.URL = o.WebhookURL
+	} else {
+		opts.Service = &admissionregistrationv1.ServiceReference{Namespace: o.Namespace, Name: o.WebhookService}
+	}
+	return &registration.Syncer{Mapper: mgr.GetRESTMapper(), Options: opts}, nil
+}
+
+func addChecks(mgr ctrl.Manager, store *policy.Store, keeper *certs.Keeper) error {
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("policies", func(*http.Request) error {
+		if !store.Ready() {
+			return errors.New("the first policy set is not loaded yet")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return mgr.AddReadyzCheck("certificate", keeper.Ready)
+}
+
+// namespaceLabels reads namespace labels from the manager's cache.
+type namespaceLabels struct{ c client.Reader }
+
+func (n namespaceLabels) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
+	var ns corev1.Namespace
+	if err := n.c.Get(ctx, client.ObjectKey{Name: name}, &ns); err != nil {
+		return nil, err
+	}
+	return ns.Labels, nil
+}

@@ -1,0 +1,212 @@
+package registration
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/bylaw-dev/bylaw/engine/wildcard"
+)
+
+// kindSelector is a `kinds` entry split the way policies read it; missing group and version are "*", a missing
+// subresource is "".
+type kindSelector struct {
+	group, version, kind, sub string
+}
+
+// parseKindSelector splits "[group/][version/]Kind[/subresource]" (the last part may carry the subresource after a
+// "."), with "*/*" meaning every resource and subresource and "*/name" a subresource of any resource.
+// TODO: engine/match parses the same syntax for matching; share one exported parser when engine/match exports it.
+func parseKindSelector(raw string) (kindSelector, error) {
+	parts := strings.Split(raw, "/")
+	last := len(parts) - 1
+	parts = append(parts[:last], strings.Split(parts[last], ".")...)
+	if slices.Contains(parts, "") {
+		return kindSelector{}, fmt.Errorf("kind %q has an empty part", raw)
+	}
+	s := kindSelector{group: "*", version: "*"}
+	switch len(parts) {
+	case 1:
+		s.kind = parts[0]
+	case 2:
+		switch {
+		case parts[0] == "*" && parts[1] == "*":
+			s.kind, s.sub = "*", "*"
+		case parts[0] == "*" && strings.ToLower(parts[1]) == parts[1]:
+			s.kind, s.sub = "*", parts[1]
+		case isVersion(parts[0]):
+			s.version, s.kind = parts[0], parts[1]
+		default:
+			s.kind, s.sub = parts[0], parts[1]
+		}
+	case 3:
+		if isVersion(parts[0]) {
+			s.version, s.kind, s.sub = parts[0], parts[1], parts[2]
+		} else {
+			s.group, s.version, s.kind = parts[0], parts[1], parts[2]
+		}
+	case 4:
+		s.group, s.version, s.kind, s.sub = parts[0], parts[1], parts[2], parts[3]
+	default:
+		return kindSelector{}, fmt.Errorf("kind %q has more than 4 parts", raw)
+	}
+	return s, nil
+}
+
+// isVersion reports whether s reads as an API version ("v1", "v2beta1") or is "*".
+func isVersion(s string) bool {
+	if s == "*" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "v")
+	if !ok {
+		return false
+	}
+	rest, n := cutDigits(rest)
+	if n == 0 {
+		return false
+	}
+	for _, tag := range []string{"alpha", "beta"} {
+		if after, found := strings.CutPrefix(rest, tag); found {
+			rest, n = cutDigits(after)
+			return n > 0 && rest == ""
+		}
+	}
+	return rest == ""
+}
+
+func cutDigits(s string) (string, int) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[i:], i
+}
+
+// resourceRef is one API resource (with its subresource, "pods/exec") a selector resolves to.
+type resourceRef struct {
+	group, version, resource string
+	// clusterScoped is true for a resolved kind the server serves cluster-wide; false for namespaced kinds and for
+	// wildcards, whose scope is the policy's.
+	clusterScoped bool
+}
+
+// resolution is what one selector resolves to; warning is set when it resolves to less than it says.
+type resolution struct {
+	refs    []resourceRef
+	warning string
+}
+
+// resolver resolves kind selectors with a RESTMapper, remembering each selector for the duration of one Desired call.
+type resolver struct {
+	mapper meta.RESTMapper
+	cache  map[string]resolution
+}
+
+func newResolver(mapper meta.RESTMapper) *resolver {
+	return &resolver{mapper: mapper, cache: map[string]resolution{}}
+}
+
+// resolve returns the resources a selector names. An error means the mapper failed (discovery), not that the kind
+// is unknown: an unknown kind is a warning.
+func (r *resolver) resolve(raw string) (resolution, error) {
+	if res, ok := r.cache[raw]; ok {
+		return res, nil
+	}
+	res, err := r.resolveUncached(raw)
+	if err != nil {
+		return resolution{}, err
+	}
+	r.cache[raw] = res
+	return res, nil
+}
+
+func (r *resolver) resolveUncached(raw string) (resolution, error) {
+	sel, err := parseKindSelector(raw)
+	if err != nil {
+		return resolution{warning: err.Error()}, nil
+	}
+	if sel.kind == "*" || wildcard.Has(sel.kind) {
+		res := resolution{refs: []resourceRef{{group: sel.group, version: sel.version, resource: withSub("*", sel.sub)}}}
+		if sel.kind != "*" {
+			res.warning = fmt.Sprintf("kind %q: a kind pattern cannot be resolved, registering every resource", raw)
+		}
+		return res, nil
+	}
+	mappings, err := r.mappings(sel)
+	if err != nil {
+		return resolution{}, fmt.Errorf("resolving kind %q: %w", raw, err)
+	}
+	if len(mappings) == 0 {
+		return resolution{warning: fmt.Sprintf("kind %q is not served by the API server", raw)}, nil
+	}
+	res := resolution{}
+	for _, m := range mappings {
+		res.refs = append(res.refs, resourceRef{
+			group:         m.Resource.Group,
+			version:       m.Resource.Version,
+			resource:      withSub(m.Resource.Resource, sel.sub),
+			clusterScoped: m.Scope != nil && m.Scope.Name() == meta.RESTScopeNameRoot,
+		})
+	}
+	return res, nil
+}
+
+func withSub(resource, sub string) string {
+	if sub == "" {
+		return resource
+	}
+	return resource + "/" + sub
+}
+
+// mappings returns the REST mappings of every served version of the selector's kind in the groups it names.
+func (r *resolver) mappings(sel kindSelector) ([]*meta.RESTMapping, error) {
+	groups := []string{sel.group}
+	if wildcard.Has(sel.group) {
+		var err error
+		if groups, err = r.groupsOf(sel.kind); err != nil {
+			return nil, err
+		}
+		groups = slices.DeleteFunc(groups, func(g string) bool { return !wildcard.Match(sel.group, g) })
+	}
+	var out []*meta.RESTMapping
+	for _, g := range groups {
+		ms, err := r.mapper.RESTMappings(schema.GroupKind{Group: g, Kind: sel.kind})
+		if meta.IsNoMatchError(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("looking up %s in group %q: %w", sel.kind, g, err)
+		}
+		for _, m := range ms {
+			if m.GroupVersionKind.Kind == sel.kind && wildcard.Match(sel.version, m.GroupVersionKind.Version) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+// groupsOf returns the API groups that serve kind. A RESTMapper cannot be asked for a kind across groups, so it is asked
+// for the kind's resource names, singular (the lower-case kind) and guessed plural, in every group.
+func (r *resolver) groupsOf(kind string) ([]string, error) {
+	plural, singular := meta.UnsafeGuessKindToResource(schema.GroupVersionKind{Kind: kind})
+	var groups []string
+	for _, name := range []string{singular.Resource, plural.Resource} {
+		gvrs, err := r.mapper.ResourcesFor(schema.GroupVersionResource{Resource: name})
+		if meta.IsNoMatchError(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("looking up resource %q: %w", name, err)
+		}
+		for _, gvr := range gvrs {
+			groups = append(groups, gvr.Group)
+		}
+	}
+	slices.Sort(groups)
+	return slices.Compact(groups), nil
+}

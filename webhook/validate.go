@@ -1,0 +1,33 @@
+package webhook
+
+import (
+	"context"
+
+	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/bylaw-dev/bylaw/engine"
+)
+
+// Auditor records failures of Audit rules, for example as Kubernetes events.
+type Auditor interface {
+	Audit(ctx context.Context, p *engine.Policy, rr engine.RuleResult, ar *admissionv1.AdmissionRequest)
+}
+
+// validate runs the validate rules of policies and answers with the verdict. Side effects (audit events) are left
+// out for dry-run requests.
+func (h *Handler) validate(ctx context.Context, ar *admissionv1.AdmissionRequest, in *engine.Input,
+	policies []*engine.Policy, opts engine.EvalOptions, class engine.Webhook) *admissionv1.AdmissionResponse {
+	v := verdict{class: class}
+	dryRun := ar.DryRun != nil && *ar.DryRun
+	for _, p := range policies {
+		res := h.Engine.Validate(ctx, p, in, opts)
+		for _, rr := range res.Rules {
+			h.Metrics.observeRule(p, rr)
+			v.add(p, rr)
+			if rr.Status == engine.StatusFail && rr.Action == engine.ActionAudit && !dryRun && h.Audit != nil {
+				h.Audit.Audit(ctx, p, rr, ar)
+			}
+		}
+	}
+	return v.response(resourceName(ar))
+}
