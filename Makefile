@@ -58,11 +58,13 @@ bench: build
 fuzz:
 	@bash hack/fuzz.sh $(FUZZTIME)
 
-## demo: apply the example policies to the example resources and show the result table.
+## demo: the CLI on the example files, then Bylaw as the admission webhook of a cluster (KUBECONFIG, or a local
+## control plane built once by hack/control-plane.sh): a denied, a mutated and an audited Pod.
 demo: build
 	@echo "== bylaw apply examples/policies --resource examples/resources"
 	@$(BYLAW) apply examples/policies --resource examples/resources; rc=$$?; \
 	echo "(exit code $$rc: 1 means an Enforce policy failed, as the example intends)"; [ $$rc -le 1 ]
+	@bash hack/demo.sh
 
 clean:
 	rm -rf $(BIN_DIR)

@@ -117,7 +117,7 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, log logr.Logger) error 
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		return err
 	}
-	keeper, err := newKeeper(mgr, o)
+	keeper, err := newKeeper(mgr, cfg, o)
 	if err != nil {
 		return err
 	}
@@ -152,9 +152,15 @@ func isClosed(c <-chan struct{}) bool {
 	}
 }
 
-func newKeeper(mgr ctrl.Manager, o Options) (*certs.Keeper, error) {
+// newKeeper reads and writes the certificate Secret without a cache, so that replicas racing to create or renew it
+// see each other's writes at once.
+func newKeeper(mgr ctrl.Manager, cfg *rest.Config, o Options) (*certs.Keeper, error) {
+	direct, err := client.New(cfg, client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return nil, fmt.Errorf("API client: %w", err)
+	}
 	names, ips := o.servingNames()
-	keeper, err := certs.NewKeeper(mgr.GetClient(), certs.Options{
+	keeper, err := certs.NewKeeper(direct, certs.Options{
 		Namespace: o.Namespace, SecretName: o.CertSecret, DNSNames: names, IPAddresses: ips,
 		CAValidity: o.CAValidity, CertValidity: o.CertValidity,
 	})

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# hack/demo.sh: Bylaw as an admission controller, end to end.
+#
+# Uses the cluster $KUBECONFIG points to when it is reachable (Bylaw's CRDs are applied there), else starts a local
+# control plane (kube-apiserver + etcd built by hack/control-plane.sh; the first run builds them once, ~15 min). Then
+# runs `bylaw serve` on this machine as the webhook (the API server reaches it at https://127.0.0.1:$PORT), applies
+# examples/cluster/policies.yaml and shows a denied Pod, a mutated Pod and an audited Pod. Everything it started is
+# stopped on exit.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${BYLAW_DEMO_PORT:-19443}
+WORK=$(mktemp -d)
+PIDS=()
+cd "$REPO"
+
+cleanup() {
+	local rc=$?
+	if [[ -n ${KUBECTL:-} && -n ${KUBECONFIG:-} && ${STARTED_CLUSTER:-0} == 0 ]]; then
+		"$KUBECTL" delete -f examples/cluster/policies.yaml --ignore-not-found >/dev/null 2>&1 || true
+		"$KUBECTL" delete namespace demo --ignore-not-found --wait=false >/dev/null 2>&1 || true
+	fi
+	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+		kill -TERM "${PIDS[i]}" 2>/dev/null && wait "${PIDS[i]}" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+	echo "== stopped everything the demo started"
+	exit $rc
+}
+trap cleanup EXIT
+
+step() { echo; echo "== $*"; }
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+	local until=$((SECONDS + $1)) what=$2
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < until)) || { echo "demo: timed out waiting for $what" >&2; return 1; }
+		sleep 0.3
+	done
+}
+
+ASSETS=$(hack/control-plane.sh | tail -1)
+KUBECTL=$ASSETS/kubectl
+STARTED_CLUSTER=0
+if [[ -n ${KUBECONFIG:-} ]] && "$KUBECTL" cluster-info >/dev/null 2>&1; then
+	step "using the cluster of KUBECONFIG=$KUBECONFIG"
+	"$KUBECTL" apply -k manifests/crds >/dev/null
+else
+	step "starting a local control plane (kube-apiserver + etcd from $ASSETS)"
+	export KUBECONFIG=$WORK/kubeconfig
+	go build -o "$WORK/localcluster" ./hack/localcluster
+	"$WORK/localcluster" --assets "$ASSETS" --crds manifests/crds --kubeconfig "$KUBECONFIG" &
+	PIDS+=($!)
+	STARTED_CLUSTER=1
+	wait_for 90 "the control plane" test -s "$KUBECONFIG"
+	wait_for 60 "the API server" "$KUBECTL" get --raw /readyz
+fi
+
+step "starting bylaw serve (webhook https://127.0.0.1:$PORT)"
+"$KUBECTL" create namespace bylaw-system --dry-run=client -o yaml | "$KUBECTL" apply -f - >/dev/null
+bin/bylaw serve --kubeconfig "$KUBECONFIG" --namespace bylaw-system --webhook-url "https://127.0.0.1:$PORT" \
+	--webhook-host 127.0.0.1 --webhook-port "$PORT" --metrics-bind-address 127.0.0.1:0 \
+	--health-probe-bind-address 127.0.0.1:18081 --leader-elect=false >"$WORK/serve.log" 2>&1 &
+PIDS+=($!)
+wait_for 60 "bylaw serve to be ready" curl -fsS http://127.0.0.1:18081/readyz
+
+step "kubectl apply -f examples/cluster/policies.yaml"
+"$KUBECTL" apply -f examples/cluster/policies.yaml
+"$KUBECTL" create namespace demo --dry-run=client -o yaml | "$KUBECTL" apply -f - >/dev/null
+wait_for 30 "the policies to be Ready" "$KUBECTL" wait --for=condition=Ready clusterpolicy --all --timeout=1s
+wait_for 30 "the webhook to enforce" bash -c "! '$KUBECTL' apply --dry-run=server -f examples/cluster/pod-privileged.yaml"
+"$KUBECTL" get clusterpolicies
+
+step "a privileged Pod is denied (Enforce)"
+if "$KUBECTL" apply -f examples/cluster/pod-privileged.yaml; then
+	echo "demo: the privileged Pod was admitted" >&2
+	exit 1
+fi
+
+step "a compliant Pod is admitted and mutated (label app.kubernetes.io/managed-by added)"
+"$KUBECTL" apply -f examples/cluster/pod-compliant.yaml
+"$KUBECTL" get pod web -n demo --show-labels
+
+step "a Pod without a team label is admitted with a warning (Audit) and an event"
+"$KUBECTL" apply -f examples/cluster/pod-unlabelled.yaml
+sleep 1
+"$KUBECTL" get events.events.k8s.io -A --field-selector reason=PolicyViolation \
+	-o custom-columns=POLICY:.regarding.name,NOTE:.note
+
+echo
+echo "== demo done; bylaw serve log: $(grep -c . "$WORK/serve.log") lines"
