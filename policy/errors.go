@@ -25,14 +25,17 @@ func (e *LoadError) Error() string {
 	if e.Document > 0 {
 		fmt.Fprintf(&b, " document %d", e.Document)
 	}
-	if e.Kind != "" || e.Name != "" {
+	switch {
+	case e.File == "" && (e.Kind != "" || e.Name != ""):
+		fmt.Fprintf(&b, "%s %s", e.Kind, e.Name)
+	case e.Kind != "" || e.Name != "":
 		fmt.Fprintf(&b, " (%s %s)", e.Kind, e.Name)
 	}
 	if e.Field != "" {
 		fmt.Fprintf(&b, " field %s", e.Field)
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
-	return strings.TrimPrefix(b.String(), " ")
+	return b.String()
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }

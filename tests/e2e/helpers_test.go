@@ -110,6 +110,8 @@ func pod(ns, name string, privileged bool, labels map[string]string) *corev1.Pod
 	return p
 }
 
+var dryRunAll = client.DryRunAll
+
 // createDryRun asks the API server to admit p without storing it; the error is the admission answer.
 func createDryRun(p *corev1.Pod) error {
 	return env.client.Create(context.Background(), p.DeepCopy(), client.DryRunAll)
