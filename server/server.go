@@ -10,7 +10,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -172,9 +172,9 @@ func newKeeper(mgr ctrl.Manager, cfg *rest.Config, o Options) (*certs.Keeper, er
 
 func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
 	log logr.Logger) (*webhook.Handler, error) {
-	clientset, err := kubernetes.NewForConfig(cfg)
+	rc, err := apiCallClient(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("API client: %w", err)
+		return nil, err
 	}
 	metrics, err := webhook.NewMetrics(ctrlmetrics.Registry)
 	if err != nil {
@@ -182,7 +182,7 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 	}
 	return &webhook.Handler{
 		Engine: eng, Store: store,
-		Loader:          &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: clientset.CoreV1().RESTClient()},
+		Loader:          &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc},
 		Namespaces:      namespaceLabels{c: mgr.GetClient()},
 		Audit:           webhook.EventAuditor{Recorder: mgr.GetEventRecorder("bylaw-admission")},
 		Metrics:         metrics,
@@ -190,6 +190,20 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 		MaxRequestBytes: o.MaxRequestBytes,
 		Log:             log.WithName("admission"),
 	}, nil
+}
+
+// apiCallClient is a REST client for apiCall context entries: they name absolute API paths. It is built without the
+// typed clientset, which would link every API group's client into the binary.
+func apiCallClient(cfg *rest.Config) (*rest.RESTClient, error) {
+	rc := rest.CopyConfig(cfg)
+	rc.APIPath = "/api"
+	rc.GroupVersion = &schema.GroupVersion{Version: "v1"}
+	rc.NegotiatedSerializer = clientgoscheme.Codecs.WithoutConversion()
+	client, err := rest.RESTClientFor(rc)
+	if err != nil {
+		return nil, fmt.Errorf("API client for apiCall context: %w", err)
+	}
+	return client, nil
 }
 
 func newSyncer(mgr ctrl.Manager, o Options) (*registration.Syncer, error) {
