@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -15,6 +16,8 @@ import (
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 	"k8s.io/utils/ptr"
+
+	"github.com/bylaw-dev/bylaw/server"
 )
 
 const (
@@ -218,13 +221,15 @@ func containerPort(t *testing.T, c corev1.Container, port intstr.IntOrString) in
 	return 0
 }
 
-// serveFlags are the flags of `bylaw serve`.
+// serveFlags are the flags of `bylaw serve`, read from the options the binary binds, so the manifests cannot name a
+// flag the binary does not have.
 func serveFlags() []string {
-	return []string{
-		"kubeconfig", "namespace", "webhook-port", "webhook-host", "webhook-service", "webhook-url", "cert-secret",
-		"cert-validity", "ca-validity", "excluded-namespaces", "metrics-bind-address", "health-probe-bind-address",
-		"leader-elect", "leader-election-id", "max-request-bytes",
-	}
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	o := server.DefaultOptions()
+	o.AddFlags(fs)
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return names
 }
 
 // parseServeArgs parses --flag=value arguments, refusing flags `bylaw serve` does not have and repeated flags.
