@@ -30,7 +30,9 @@ type Policy struct {
 	// Admission is false when spec.admission is false: the policy runs in background scans only.
 	Admission bool
 	// Webhook holds the policy's webhook failure policy and timeout.
-	Webhook     Webhook
+	Webhook Webhook
+	// Provenance says where the policy came from; set by the loader's caller before the policy is shared.
+	Provenance  Provenance
 	Rules       []*Rule
 	hasGenerate bool
 	hasMutate   bool
@@ -40,6 +42,23 @@ type Policy struct {
 type actionOverride struct {
 	action     Action
 	namespaces []string
+}
+
+// Provenance is where a policy came from: the source that supplied it and, for a signed bundle, the git revision,
+// the bundle digest and the signers.
+type Provenance struct {
+	Source   string
+	Revision string
+	Digest   string
+	Signers  []string
+}
+
+// String describes the provenance for messages: "" for a policy without a revision.
+func (p Provenance) String() string {
+	if p.Revision == "" {
+		return ""
+	}
+	return "from " + p.Source + " at " + p.Revision + ", bundle " + p.Digest
 }
 
 // Key returns the policy's identity: "name" for a ClusterPolicy, "namespace/name" for a Policy.

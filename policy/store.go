@@ -82,6 +82,19 @@ func (s *Store) Subscribe() (<-chan struct{}, func()) {
 	}
 }
 
+// OtherSources returns the sources other than source that supply a policy with key, sorted.
+func (s *Store) OtherSources(source, key string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, src := range sortedKeys(s.policies) {
+		if _, ok := s.policies[src][key]; ok && src != source {
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
 // SetPolicy adds or replaces the policy with p's key from source.
 func (s *Store) SetPolicy(source string, p *engine.Policy) {
 	s.update(func() {

@@ -131,3 +131,13 @@ func TestStoreConcurrentReadersSeeWholeSnapshots(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestStoreOtherSources(t *testing.T) {
+	s := policy.NewStore()
+	s.SetPolicy("git-a", compiled(t, "p", "Pod"))
+	s.SetPolicy("cluster", compiled(t, "p", "Pod"))
+	s.SetPolicy("git-b", compiled(t, "q", "Pod"))
+	assert.Equal(t, []string{"cluster"}, s.OtherSources("git-a", "p"))
+	assert.Equal(t, []string{"cluster", "git-a"}, s.OtherSources("git-b", "p"))
+	assert.Empty(t, s.OtherSources("git-b", "q"))
+}

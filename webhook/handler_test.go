@@ -252,3 +252,18 @@ func TestMalformedObjectIsDenied(t *testing.T) {
 	assert.False(t, resp.Allowed)
 	assert.Contains(t, resp.Result.Message, "request.object")
 }
+
+func TestDenialNamesProvenance(t *testing.T) {
+	h, _ := newHandler(t)
+	snap := h.Store.Snapshot()
+	for _, p := range snap.Policies {
+		if p.Name == "no-privileged" {
+			p.Provenance = engine.Provenance{Source: "gitsource/bylaw-system/platform", Revision: "main@sha1:0123abcd",
+				Digest: "sha256:feed"}
+		}
+	}
+	_, resp := post(t, h, "/validate/fail/10", review("CREATE", "Pod", "", "shop", privilegedPod, "", false))
+	require.False(t, resp.Allowed)
+	assert.Contains(t, resp.Result.Message,
+		"no-privileged (from gitsource/bylaw-system/platform at main@sha1:0123abcd, bundle sha256:feed):")
+}

@@ -33,13 +33,13 @@ func (v *verdict) add(p *engine.Policy, rr engine.RuleResult) {
 	switch rr.Status {
 	case engine.StatusFail:
 		if rr.Action == engine.ActionEnforce {
-			v.block(p.Key(), rr.Rule+": "+rr.Message)
+			v.block(policyName(p), rr.Rule+": "+rr.Message)
 			return
 		}
 		v.warn(p, rr)
 	case engine.StatusError:
 		if rr.Action == engine.ActionEnforce && v.class.FailurePolicy != "Ignore" {
-			v.block(p.Key(), rr.Rule+": error: "+rr.Message)
+			v.block(policyName(p), rr.Rule+": error: "+rr.Message)
 			return
 		}
 		v.warn(p, rr)
@@ -63,10 +63,21 @@ func (v *verdict) warn(p *engine.Policy, rr engine.RuleResult) {
 		return
 	}
 	w := fmt.Sprintf("policy %s/%s %s: %s", p.Key(), rr.Rule, rr.Status, rr.Message)
+	if prov := p.Provenance.String(); prov != "" {
+		w += " (" + prov + ")"
+	}
 	if len(w) > maxWarningLength {
 		w = w[:maxWarningLength-3] + "..."
 	}
 	v.warnings = append(v.warnings, w)
+}
+
+// policyName names a policy in a denial, with its provenance when it came from a bundle.
+func policyName(p *engine.Policy) string {
+	if prov := p.Provenance.String(); prov != "" {
+		return p.Key() + " (" + prov + ")"
+	}
+	return p.Key()
 }
 
 // response is the admission answer: denied with every blocking policy and rule, or allowed with the warnings.

@@ -25,7 +25,9 @@ const (
 
 // Syncer keeps the cluster's webhook configurations equal to what the policy set needs.
 type Syncer struct {
-	// Mapper resolves kind selectors; in a cluster, a discovery-based mapper (apiutil.NewDynamicRESTMapper).
+	// Mapper resolves kind selectors; in a cluster, a discovery-based mapper (apiutil.NewDynamicRESTMapper). That
+	// mapper caches: a kind named without its group ("Widget") from an API group added after it loaded is not found
+	// until a new mapper is made, so make one per sync or when CRDs change (two requests with aggregated discovery).
 	Mapper meta.RESTMapper
 	// Options says how the API server reaches the webhook.
 	Options Options
