@@ -12,12 +12,12 @@ type kindSelector struct {
 	group, version, kind, subresource pattern
 }
 
-// parseKindSelector splits a kinds entry into group, version, kind and
+// ParseKindSelector splits a kinds entry into group, version, kind and
 // subresource the way Kyverno does: parts are separated by "/", and the last
 // part may carry the subresource after a "." (every "." in it splits).
 // Missing group and version are wildcards; a missing subresource is ""
 // (no subresource).
-func parseKindSelector(raw string) (group, version, kind, sub string, err error) {
+func ParseKindSelector(raw string) (group, version, kind, sub string, err error) {
 	if raw == "" {
 		return "", "", "", "", errors.New("empty kind")
 	}
@@ -96,7 +96,7 @@ func skipDigits(s string) (string, int) {
 
 // compileKindSelector parses and compiles one kinds entry.
 func compileKindSelector(raw string) (kindSelector, error) {
-	g, v, k, s, err := parseKindSelector(raw)
+	g, v, k, s, err := ParseKindSelector(raw)
 	if err != nil {
 		return kindSelector{}, err
 	}

@@ -36,7 +36,7 @@ func TestParseKindSelector(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			g, v, k, s, err := parseKindSelector(tt.in)
+			g, v, k, s, err := ParseKindSelector(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, []string{tt.group, tt.version, tt.kind, tt.sub}, []string{g, v, k, s})
 		})
@@ -46,7 +46,7 @@ func TestParseKindSelector(t *testing.T) {
 func TestParseKindSelectorErrors(t *testing.T) {
 	for _, in := range []string{"", "apps//Deployment", "Pod/", "a/b/c/d/e", "a/b/c/d.e"} {
 		t.Run(in, func(t *testing.T) {
-			_, _, _, _, err := parseKindSelector(in)
+			_, _, _, _, err := ParseKindSelector(in)
 			require.Error(t, err)
 		})
 	}

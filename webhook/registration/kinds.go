@@ -3,11 +3,11 @@ package registration
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/bylaw-dev/bylaw/engine/match"
 	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
 
@@ -17,73 +17,13 @@ type kindSelector struct {
 	group, version, kind, sub string
 }
 
-// parseKindSelector splits "[group/][version/]Kind[/subresource]" (the last part may carry the subresource after a
-// "."), with "*/*" meaning every resource and subresource and "*/name" a subresource of any resource.
-// TODO: engine/match parses the same syntax for matching; share one exported parser when engine/match exports it.
+// parseKindSelector splits a kinds entry as the engine reads it for matching (match.ParseKindSelector).
 func parseKindSelector(raw string) (kindSelector, error) {
-	parts := strings.Split(raw, "/")
-	last := len(parts) - 1
-	parts = append(parts[:last], strings.Split(parts[last], ".")...)
-	if slices.Contains(parts, "") {
-		return kindSelector{}, fmt.Errorf("kind %q has an empty part", raw)
+	g, v, k, sub, err := match.ParseKindSelector(raw)
+	if err != nil {
+		return kindSelector{}, err
 	}
-	s := kindSelector{group: "*", version: "*"}
-	switch len(parts) {
-	case 1:
-		s.kind = parts[0]
-	case 2:
-		switch {
-		case parts[0] == "*" && parts[1] == "*":
-			s.kind, s.sub = "*", "*"
-		case parts[0] == "*" && strings.ToLower(parts[1]) == parts[1]:
-			s.kind, s.sub = "*", parts[1]
-		case isVersion(parts[0]):
-			s.version, s.kind = parts[0], parts[1]
-		default:
-			s.kind, s.sub = parts[0], parts[1]
-		}
-	case 3:
-		if isVersion(parts[0]) {
-			s.version, s.kind, s.sub = parts[0], parts[1], parts[2]
-		} else {
-			s.group, s.version, s.kind = parts[0], parts[1], parts[2]
-		}
-	case 4:
-		s.group, s.version, s.kind, s.sub = parts[0], parts[1], parts[2], parts[3]
-	default:
-		return kindSelector{}, fmt.Errorf("kind %q has more than 4 parts", raw)
-	}
-	return s, nil
-}
-
-// isVersion reports whether s reads as an API version ("v1", "v2beta1") or is "*".
-func isVersion(s string) bool {
-	if s == "*" {
-		return true
-	}
-	rest, ok := strings.CutPrefix(s, "v")
-	if !ok {
-		return false
-	}
-	rest, n := cutDigits(rest)
-	if n == 0 {
-		return false
-	}
-	for _, tag := range []string{"alpha", "beta"} {
-		if after, found := strings.CutPrefix(rest, tag); found {
-			rest, n = cutDigits(after)
-			return n > 0 && rest == ""
-		}
-	}
-	return rest == ""
-}
-
-func cutDigits(s string) (string, int) {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[i:], i
+	return kindSelector{group: g, version: v, kind: k, sub: sub}, nil
 }
 
 // resourceRef is one API resource (with its subresource, "pods/exec") a selector resolves to.

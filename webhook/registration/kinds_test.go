@@ -46,13 +46,3 @@ func TestParseKindSelectorRejects(t *testing.T) {
 		})
 	}
 }
-
-func TestIsVersion(t *testing.T) {
-	tests := map[string]bool{
-		"v1": true, "v10": true, "v1beta1": true, "v2alpha3": true, "*": true,
-		"v": false, "vbeta1": false, "v1beta": false, "v1gamma1": false, "apps": false, "V1": false, "1": false,
-	}
-	for s, want := range tests {
-		assert.Equal(t, want, isVersion(s), s)
-	}
-}
