@@ -10,7 +10,6 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -172,7 +171,7 @@ func newKeeper(mgr ctrl.Manager, cfg *rest.Config, o Options) (*certs.Keeper, er
 
 func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
 	log logr.Logger) (*webhook.Handler, error) {
-	rc, err := apiCallClient(cfg)
+	rc, err := clustercontext.NewRESTClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -190,20 +189,6 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 		MaxRequestBytes: o.MaxRequestBytes,
 		Log:             log.WithName("admission"),
 	}, nil
-}
-
-// apiCallClient is a REST client for apiCall context entries: they name absolute API paths. It is built without the
-// typed clientset, which would link every API group's client into the binary.
-func apiCallClient(cfg *rest.Config) (*rest.RESTClient, error) {
-	rc := rest.CopyConfig(cfg)
-	rc.APIPath = "/api"
-	rc.GroupVersion = &schema.GroupVersion{Version: "v1"}
-	rc.NegotiatedSerializer = clientgoscheme.Codecs.WithoutConversion()
-	client, err := rest.RESTClientFor(rc)
-	if err != nil {
-		return nil, fmt.Errorf("API client for apiCall context: %w", err)
-	}
-	return client, nil
 }
 
 func newSyncer(mgr ctrl.Manager, o Options) (*registration.Syncer, error) {
