@@ -75,7 +75,8 @@ func TestDefaultKustomization(t *testing.T) {
 func TestObjectsInventoryAndNamespaces(t *testing.T) {
 	objects := renderDefault(t)
 	want := []string{
-		"CustomResourceDefinition/clusterpolicies.bylaw.dev", "CustomResourceDefinition/policies.bylaw.dev",
+		"CustomResourceDefinition/clusterpolicies.bylaw.dev", "CustomResourceDefinition/gitsources.bylaw.dev",
+		"CustomResourceDefinition/policies.bylaw.dev",
 		"CustomResourceDefinition/policyexceptions.bylaw.dev",
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -33,6 +34,8 @@ type Options struct {
 	MaxRequestBytes        int64
 	ResyncInterval         time.Duration
 	ShutdownTimeout        time.Duration
+	GitCacheDir            string
+	GitHookTokenFile       string
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -56,6 +59,7 @@ func DefaultOptions() Options {
 		MaxRequestBytes:        webhook.DefaultMaxRequestBytes,
 		ResyncInterval:         time.Minute,
 		ShutdownTimeout:        15 * time.Second,
+		GitCacheDir:            filepath.Join(os.TempDir(), "bylaw", "git"),
 	}
 }
 
@@ -78,6 +82,9 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&o.MaxRequestBytes, "max-request-bytes", o.MaxRequestBytes, "size limit of an AdmissionReview")
 	fs.DurationVar(&o.ResyncInterval, "webhook-resync-interval", o.ResyncInterval, "how often the webhook configurations are re-checked against the policy set")
 	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "time given to in-flight requests and controllers on shutdown")
+	fs.StringVar(&o.GitCacheDir, "git-cache-dir", o.GitCacheDir, "folder of the git caches of GitSources")
+	fs.StringVar(&o.GitHookTokenFile, "git-hook-token-file", o.GitHookTokenFile, "file holding the bearer token of the push hook "+
+		"(POST /hooks/git on the webhook port); no file, no hook")
 }
 
 // Validate checks the options and names the flag at fault.

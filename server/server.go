@@ -94,8 +94,10 @@ func newManager(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 		LeaderElectionReleaseOnCancel: true,
 		GracefulShutdownTimeout:       &shutdown,
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
-			// Only Bylaw's own Secret is read: never cache the cluster's secrets.
-			&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			// Only Bylaw's own Secrets are read (certificate, GitSource credentials and keys): never cache the
+			// cluster's secrets. GitSources are served in Bylaw's namespace only, beside their Secrets.
+			&corev1.Secret{}:      {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&v1alpha1.GitSource{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
 		}},
 	})
 	if err != nil {
@@ -132,7 +134,11 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, log logr.Logger) error 
 	if err != nil {
 		return fmt.Errorf("registering metrics: %w", err)
 	}
-	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, handler, keeper.TLSConfig(), o.ShutdownTimeout)
+	mux, err := newGitSources(mgr, o, eng, store, handler, log)
+	if err != nil {
+		return err
+	}
+	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, mux, keeper.TLSConfig(), o.ShutdownTimeout)
 	reg := &registrar{store: store, keeper: keeper, syncer: syncer, client: mgr.GetClient(), resync: o.ResyncInterval}
 	for _, r := range []manager.Runnable{keeper, server, storeMetrics, reg} {
 		if err := mgr.Add(r); err != nil {

@@ -36,6 +36,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&ClusterPolicy{}, &ClusterPolicyList{},
 		&Policy{}, &PolicyList{},
 		&PolicyException{}, &PolicyExceptionList{},
+		&GitSource{}, &GitSourceList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/bylaw-dev/bylaw/cli/apply"
+	bundlecli "github.com/bylaw-dev/bylaw/cli/bundle"
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
 	"github.com/bylaw-dev/bylaw/server"
 )
@@ -23,8 +24,12 @@ type recorder struct {
 	apply *apply.Options
 	test  *kyvernotest.Options
 	serve *server.Options
-	code  int
-	err   error
+	// the bundle subcommands
+	build  *bundlecli.BuildOptions
+	sign   *bundlecli.SignOptions
+	verify *bundlecli.VerifyOptions
+	code   int
+	err    error
 }
 
 func (r *recorder) runners() runners {
@@ -42,6 +47,20 @@ func (r *recorder) runners() runners {
 		serve: func(_ context.Context, o server.Options, _ logr.Logger) error {
 			r.serve = &o
 			return r.err
+		},
+		bundle: bundleRunners{
+			build: func(_ context.Context, o bundlecli.BuildOptions, _, _ io.Writer) (int, error) {
+				r.build = &o
+				return r.code, r.err
+			},
+			sign: func(_ context.Context, o bundlecli.SignOptions, _, _ io.Writer) (int, error) {
+				r.sign = &o
+				return r.code, r.err
+			},
+			verify: func(_ context.Context, o bundlecli.VerifyOptions, _, _ io.Writer) (int, error) {
+				r.verify = &o
+				return r.code, r.err
+			},
 		},
 	}
 }
@@ -130,8 +149,8 @@ func TestOnlyKnownSubcommands(t *testing.T) {
 	for _, c := range root.Commands() {
 		names = append(names, c.Name())
 	}
-	assert.ElementsMatch(t, []string{"apply", "serve", "test", "version"}, names)
-	code, _, stderr := run(t, &recorder{}, "bundle")
+	assert.ElementsMatch(t, []string{"apply", "bundle", "serve", "test", "version"}, names)
+	code, _, stderr := run(t, &recorder{}, "policies")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "unknown command")
 }
@@ -166,4 +185,51 @@ func TestVersion(t *testing.T) {
 	assert.Equal(t, "bylaw v0.1.0 (abc123+dirty) go1.26.8", versionString(info, true))
 	assert.Equal(t, "bylaw (devel) go1.26.8", versionString(&debug.BuildInfo{GoVersion: "go1.26.8"}, true))
 	assert.Equal(t, "bylaw (unknown build)", versionString(nil, false))
+}
+
+func TestBundleFlags(t *testing.T) {
+	r := &recorder{}
+	code, _, stderr := run(t, r, "bundle", "build", "dir", "--name", "platform", "--version", "42", "--expires", "720h")
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, &bundlecli.BuildOptions{Dir: "dir", Name: "platform", Version: 42, Expires: "720h"}, r.build)
+
+	code, _, stderr = run(t, r, "bundle", "sign", "dir", "--key", "keys/release.key", "--signer", "release")
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, &bundlecli.SignOptions{Dir: "dir", KeyFile: "keys/release.key", Signer: "release"}, r.sign)
+
+	code, _, stderr = run(t, r, "bundle", "verify", "dir", "--key", "release=r.pub", "--key", "s.pub",
+		"--requires", "release,s", "--requires", "t", "--threshold", "2", "--min-version", "41", "--name", "platform")
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, &bundlecli.VerifyOptions{Dir: "dir", Keys: []string{"release=r.pub", "s.pub"},
+		Requires: []string{"release", "s", "t"}, Threshold: 2, MinVersion: 41, Name: "platform"}, r.verify)
+}
+
+func TestBundleNeedsItsArguments(t *testing.T) {
+	for name, args := range map[string][]string{
+		"build without name":    {"bundle", "build", "dir", "--version", "1"},
+		"build without version": {"bundle", "build", "dir", "--name", "p"},
+		"build without folder":  {"bundle", "build", "--name", "p", "--version", "1"},
+		"build bad version":     {"bundle", "build", "dir", "--name", "p", "--version", "one"},
+		"sign without key":      {"bundle", "sign", "dir"},
+		"sign two folders":      {"bundle", "sign", "a", "b", "--key", "k"},
+		"verify without key":    {"bundle", "verify", "dir"},
+		"unknown subcommand":    {"bundle", "publish", "dir"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := &recorder{}
+			code, _, stderr := run(t, r, args...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr, "error:")
+			assert.Nil(t, r.build)
+			assert.Nil(t, r.sign)
+			assert.Nil(t, r.verify)
+		})
+	}
+}
+
+func TestBundleExitCodes(t *testing.T) {
+	r := &recorder{code: 1, err: errors.New("bundle dir: DigestMismatch: a.yaml: sha256 x")}
+	code, _, stderr := run(t, r, "bundle", "verify", "dir", "--key", "k.pub")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "error: bundle dir: DigestMismatch: a.yaml: sha256 x\n", stderr)
 }

@@ -21,9 +21,10 @@ type (
 
 // runners are the functions the subcommands call; tests inject their own.
 type runners struct {
-	apply applyRunner
-	test  testRunner
-	serve serveRunner
+	apply  applyRunner
+	test   testRunner
+	serve  serveRunner
+	bundle bundleRunners
 }
 
 func defaultRunners() runners {
@@ -36,7 +37,8 @@ func defaultRunners() runners {
 			limitBatchMemory()
 			return kyvernotest.Run(ctx, o, stdout)
 		},
-		serve: server.Run,
+		serve:  server.Run,
+		bundle: defaultBundleRunners(),
 	}
 }
 
@@ -95,6 +97,7 @@ func newRootCommand(r runners) *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newApplyCommand(r.apply), newTestCommand(r.test), newServeCommand(r.serve), newVersionCommand())
+	root.AddCommand(newApplyCommand(r.apply), newTestCommand(r.test), newServeCommand(r.serve), newVersionCommand(),
+		newBundleCommand(r.bundle))
 	return root
 }

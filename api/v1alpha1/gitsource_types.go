@@ -1,0 +1,176 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Namespaced,shortName=gitsrc,categories=bylaw
+// +kubebuilder:subresource:status
+// +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.spec.url`
+// +kubebuilder:printcolumn:name="Revision",type=string,JSONPath=`.status.artifact.revision`
+// +kubebuilder:printcolumn:name="Version",type=integer,JSONPath=`.status.artifact.version`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
+
+// GitSource names a signed policy bundle in a git repository. Bylaw fetches it, verifies it, refuses a rollback, and
+// only then loads its policies.
+type GitSource struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Spec says where the bundle is and how it must be signed.
+	Spec GitSourceSpec `json:"spec"`
+
+	// Status is the observed state of the source.
+	// +optional
+	Status GitSourceStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// GitSourceList is a list of GitSource objects.
+type GitSourceList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []GitSource `json:"items"`
+}
+
+// GitSourceSpec says where a bundle is and how it must be signed.
+type GitSourceSpec struct {
+	// URL of the repository: https://, http:// or ssh://.
+	// +kubebuilder:validation:Pattern=`^(https?|ssh)://`
+	URL string `json:"url"`
+
+	// Ref is the branch, tag, semver range of tags, or commit to follow (default: branch main).
+	// +optional
+	Ref *GitRef `json:"ref,omitempty"`
+
+	// Path is the bundle's folder in the repository (default: the root).
+	// +optional
+	Path string `json:"path,omitempty"`
+
+	// Interval between two fetches; a jitter of up to 10% is added.
+	// +kubebuilder:default="5m"
+	Interval metav1.Duration `json:"interval"`
+
+	// Timeout of one fetch (default 60s).
+	// +optional
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+
+	// SecretRef names a Secret in the source's namespace with the credentials: username and password, or bearerToken
+	// (HTTPS); identity and known_hosts (SSH).
+	// +optional
+	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
+
+	// Verify says which signatures the bundle must carry.
+	Verify BundleVerification `json:"verify"`
+
+	// Suspend stops fetching; the bundle in force stays.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// GitRef selects a revision; exactly one field is set.
+type GitRef struct {
+	// +optional
+	Branch string `json:"branch,omitempty"`
+	// +optional
+	Tag string `json:"tag,omitempty"`
+	// SemVer is a range matched against tags; the highest matching tag wins.
+	// +optional
+	SemVer string `json:"semver,omitempty"`
+	// Commit is a full SHA-1.
+	// +optional
+	Commit string `json:"commit,omitempty"`
+}
+
+// LocalObjectReference names an object in the same namespace.
+type LocalObjectReference struct {
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+}
+
+// SecretKeyReference names a key of a Secret in the same namespace.
+type SecretKeyReference struct {
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+	// Key in the Secret's data (default "cosign.pub").
+	// +optional
+	Key string `json:"key,omitempty"`
+}
+
+// BundleVerification lists the signers a bundle may be signed by and which of them must have signed.
+type BundleVerification struct {
+	// Keys are the signers' public keys (PEM); a signer's name is the name of its signature file,
+	// signatures/<name>.sig.
+	// +kubebuilder:validation:MinItems=1
+	Keys []SignerKey `json:"keys"`
+
+	// Requires names signers that must all have signed. Promotion to an environment is a signature added by its
+	// approver, never a change of the bundle.
+	// +optional
+	Requires []string `json:"requires,omitempty"`
+
+	// Threshold is the least number of valid signatures by distinct keys (default 1).
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	Threshold int `json:"threshold,omitempty"`
+}
+
+// SignerKey is one signer's public key.
+type SignerKey struct {
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+	// SecretRef is the Secret key holding the PEM public key.
+	SecretRef SecretKeyReference `json:"secretRef"`
+}
+
+// GitSourceStatus is the observed state of a GitSource.
+type GitSourceStatus struct {
+	// ObservedGeneration is the metadata.generation the status was computed for.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Conditions: Ready, Reconciling, Stalled, SourceVerified, FetchFailed.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// Artifact is the bundle in force.
+	// +optional
+	Artifact *BundleArtifact `json:"artifact,omitempty"`
+
+	// HighestVersion is the highest bundle version ever applied from this source: a lower one is refused, also after a
+	// restart.
+	// +optional
+	HighestVersion int64 `json:"highestVersion,omitempty"`
+
+	// LastFetchedRevision is the revision last fetched, verified or not.
+	// +optional
+	LastFetchedRevision string `json:"lastFetchedRevision,omitempty"`
+}
+
+// BundleArtifact describes an applied bundle.
+type BundleArtifact struct {
+	// Revision is the git revision, as "main@sha1:<hash>".
+	Revision string `json:"revision"`
+	// Digest is the sha256 of bundle.yaml.
+	Digest string `json:"digest"`
+	// Name and Version come from bundle.yaml.
+	Name    string `json:"name"`
+	Version int64  `json:"version"`
+	// Signers are the names of the valid signatures.
+	Signers []string `json:"signers"`
+	// Policies is the number of policies loaded.
+	Policies int `json:"policies"`
+	// AppliedAt is when the bundle was put in force.
+	AppliedAt metav1.Time `json:"appliedAt"`
+}
+
+// GetConditions returns the status conditions.
+func (s *GitSource) GetConditions() []metav1.Condition { return s.Status.Conditions }
+
+// SetConditions replaces the status conditions.
+func (s *GitSource) SetConditions(c []metav1.Condition) { s.Status.Conditions = c }
