@@ -30,6 +30,7 @@ type suite struct {
 	webhookURL string
 	healthURL  string
 	metricsURL string
+	hookToken  string
 	logs       *bytes.Buffer
 }
 
@@ -136,7 +137,12 @@ func startServe(testEnv *envtest.Environment, cfg *rest.Config, root string) (fu
 		healthURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
 		metricsURL: "http://127.0.0.1:" + strconv.Itoa(ports[2]),
 	}
-	cmd := exec.Command(bin, "serve", "--kubeconfig", kcPath, "--namespace", bylawNamespace,
+	env.hookToken = "e2e-hook-token-0123456789"
+	tokenFile := filepath.Join(dir, "hook-token")
+	if err := os.WriteFile(tokenFile, []byte(env.hookToken+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve", "--git-hook-token-file", tokenFile, "--git-cache-dir", filepath.Join(dir, "git"), "--kubeconfig", kcPath, "--namespace", bylawNamespace,
 		"--webhook-url", env.webhookURL, "--webhook-host", "127.0.0.1", "--webhook-port", strconv.Itoa(ports[0]),
 		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
 		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
