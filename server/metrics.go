@@ -14,6 +14,7 @@ type storeMetrics struct {
 	revision prometheus.Gauge
 	policies prometheus.Gauge
 	ready    prometheus.Gauge
+	sources  *prometheus.GaugeVec
 }
 
 func newStoreMetrics(store *policy.Store, reg prometheus.Registerer) (*storeMetrics, error) {
@@ -25,8 +26,11 @@ func newStoreMetrics(store *policy.Store, reg prometheus.Registerer) (*storeMetr
 			Help: "Number of policies in the policy set in force."}),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{Name: "bylaw_policy_set_ready",
 			Help: "1 once the first complete policy set is loaded."}),
+		sources: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "bylaw_policy_source_policies",
+			Help: "Policies in force per source; for a GitSource, labelled with the bundle's revision and digest."},
+			[]string{"source", "revision", "digest"}),
 	}
-	for _, c := range []prometheus.Collector{m.revision, m.policies, m.ready} {
+	for _, c := range []prometheus.Collector{m.revision, m.policies, m.ready, m.sources} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -45,6 +49,10 @@ func (m *storeMetrics) Start(ctx context.Context) error {
 		m.policies.Set(float64(len(snap.Policies)))
 		if m.store.Ready() {
 			m.ready.Set(1)
+		}
+		m.sources.Reset()
+		for _, p := range snap.Policies {
+			m.sources.WithLabelValues(snap.Source(p.Key()), p.Provenance.Revision, p.Provenance.Digest).Inc()
 		}
 		select {
 		case <-ctx.Done():

@@ -40,11 +40,12 @@ func Run(ctx context.Context, o Options, log logr.Logger) error {
 	if err != nil {
 		return err
 	}
-	mgr, err := newManager(cfg, o)
+	store := policy.NewStore()
+	mgr, err := newManager(cfg, o, store)
 	if err != nil {
 		return err
 	}
-	if err := wire(mgr, cfg, o, log); err != nil {
+	if err := wire(mgr, cfg, o, store, log); err != nil {
 		return err
 	}
 	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect)
@@ -78,15 +79,16 @@ func NewScheme() (*runtime.Scheme, error) {
 	return s, nil
 }
 
-func newManager(cfg *rest.Config, o Options) (ctrl.Manager, error) {
+func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager, error) {
 	scheme, err := NewScheme()
 	if err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
 	shutdown := o.ShutdownTimeout
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                        scheme,
-		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress},
+		Scheme: scheme,
+		Metrics: metricsserver.Options{BindAddress: o.MetricsBindAddress,
+			ExtraHandlers: map[string]http.Handler{"/status": statusHandler(store)}},
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
 		LeaderElection:                o.LeaderElect,
 		LeaderElectionID:              o.LeaderElectionID,
@@ -107,9 +109,8 @@ func newManager(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 }
 
 // wire adds every component of serve to mgr.
-func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, log logr.Logger) error {
+func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, log logr.Logger) error {
 	eng := engine.New()
-	store := policy.NewStore()
 	elected := mgr.Elected()
 	reconciler := &policyctl.Reconciler{
 		Client: mgr.GetClient(), Loader: policy.NewLoader(eng), Store: store,
