@@ -116,6 +116,19 @@ type BundleVerification struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	Threshold int `json:"threshold,omitempty"`
+
+	// Commit, when set, also requires an OpenPGP signature on the fetched commit or tag.
+	// +optional
+	Commit *CommitVerification `json:"commit,omitempty"`
+}
+
+// CommitVerification checks the OpenPGP signature of the fetched commit, tag or both.
+type CommitVerification struct {
+	// Mode is HEAD (the commit), Tag (the annotated tag of a tag or semver ref) or TagAndHEAD.
+	// +kubebuilder:validation:Enum=HEAD;Tag;TagAndHEAD
+	Mode string `json:"mode"`
+	// SecretRef names a Secret whose values are ASCII-armored OpenPGP public keys; any of them may sign.
+	SecretRef LocalObjectReference `json:"secretRef"`
 }
 
 // SignerKey is one signer's public key.

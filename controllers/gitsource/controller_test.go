@@ -1,6 +1,7 @@
 package gitsource_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/fluxcd/pkg/apis/meta"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -238,4 +242,36 @@ func TestBadBundles(t *testing.T) {
 			t.Logf("%s: %s", verified.Reason, verified.Message)
 		})
 	}
+}
+
+func TestCommitSignature(t *testing.T) {
+	e := newEnv(t)
+	signer, err := openpgp.NewEntity("CI", "", "ci@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	require.NoError(t, err)
+	var armored bytes.Buffer
+	w, err := armor.Encode(&armored, openpgp.PublicKeyType, nil)
+	require.NoError(t, err)
+	require.NoError(t, signer.Serialize(w))
+	require.NoError(t, w.Close())
+	e.secret("commit-keys", map[string][]byte{"ci.asc": armored.Bytes()})
+
+	repo := e.repo("signed-commits")
+	repo.publish(bundleSpec{version: 1, policies: goodPolicies("v1"), signers: []string{"release"}})
+	src := e.source("signed", "signed-commits", "release")
+	src.Spec.Verify.Commit = &v1alpha1.CommitVerification{Mode: "HEAD", SecretRef: v1alpha1.LocalObjectReference{Name: "commit-keys"}}
+	require.NoError(t, e.client.Update(e.ctx, src))
+	r := e.reconciler()
+	got, err := e.reconcile(r, src)
+	require.NoError(t, err)
+	verified := condition(got, gitsource.SourceVerifiedCondition)
+	assert.Equal(t, "False", string(verified.Status), "an unsigned commit is refused")
+	assert.Equal(t, "SignatureVerificationFailed", verified.Reason, verified.Message)
+	assert.Empty(t, e.store.Snapshot().Policies)
+
+	repo.SignKey = signer
+	repo.publish(bundleSpec{version: 2, policies: goodPolicies("v2"), signers: []string{"release"}})
+	got, err = e.reconcile(r, got)
+	require.NoError(t, err)
+	assert.Equal(t, "True", string(condition(got, meta.ReadyCondition).Status), condition(got, meta.ReadyCondition).Message)
+	assert.Equal(t, int64(2), got.Status.Artifact.Version)
 }

@@ -3,6 +3,8 @@ package gitsource
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +29,18 @@ func (r *Reconciler) fetch(ctx context.Context, src *v1alpha1.GitSource) (*fetch
 			return nil, &fetch.Error{Reason: fetch.ReasonAuth, Err: fmt.Errorf("credentials Secret %s: %w", key, err)}
 		}
 		opts.Auth = fetch.AuthFromSecretData(secret.Data)
+	}
+	if c := src.Spec.Verify.Commit; c != nil {
+		var secret corev1.Secret
+		key := client.ObjectKey{Namespace: src.Namespace, Name: c.SecretRef.Name}
+		if err := r.Client.Get(ctx, key, &secret); err != nil {
+			return nil, &fetch.Error{Reason: fetch.ReasonSignature, Err: fmt.Errorf("OpenPGP keys Secret %s: %w", key, err)}
+		}
+		v := &fetch.Verification{Mode: fetch.VerifyMode(c.Mode)}
+		for _, name := range slices.Sorted(maps.Keys(secret.Data)) {
+			v.PublicKeys = append(v.PublicKeys, secret.Data[name])
+		}
+		opts.Verify = v
 	}
 	return r.Fetcher.Fetch(ctx, opts)
 }

@@ -92,6 +92,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 // reconcileSource fetches, then verifies and applies the bundle when its input changed.
 func (r *Reconciler) reconcileSource(ctx context.Context, src *v1alpha1.GitSource) (ctrl.Result, error) {
 	res, err := r.fetch(ctx, src)
+	if fetch.ReasonOf(err) == fetch.ReasonSignature {
+		conditions.Delete(src, FetchFailedCondition)
+		r.refuse(ctx, src, "the fetched revision", string(fetch.ReasonSignature), err)
+		return ctrl.Result{RequeueAfter: jittered(src.Spec.Interval.Duration)}, nil
+	}
 	if err != nil {
 		reason := string(fetch.ReasonOf(err))
 		conditions.MarkTrue(src, FetchFailedCondition, reason, "%s", err.Error())

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -25,6 +26,9 @@ import (
 
 // Repo is a local clone whose bundle lives in Dir()/Path.
 type Repo struct {
+	// SignKey, when set, signs every commit (OpenPGP).
+	SignKey *openpgp.Entity
+
 	t    testing.TB
 	dir  string
 	path string
@@ -105,7 +109,7 @@ func (r *Repo) Push(msg string) {
 	wt, err := r.git.Worktree()
 	require.NoError(r.t, err)
 	require.NoError(r.t, wt.AddWithOptions(&git.AddOptions{All: true}))
-	_, err = wt.Commit(msg, &git.CommitOptions{AllowEmptyCommits: true,
+	_, err = wt.Commit(msg, &git.CommitOptions{AllowEmptyCommits: true, SignKey: r.SignKey,
 		Author: &object.Signature{Name: "ci", Email: "ci@example.com", When: time.Now()}})
 	require.NoError(r.t, err)
 	err = r.git.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"+refs/heads/master:refs/heads/main"}})
