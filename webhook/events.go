@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"fmt"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -20,8 +21,11 @@ type EventAuditor struct {
 
 // Audit records one failed Audit rule.
 func (a EventAuditor) Audit(_ context.Context, p *engine.Policy, rr engine.RuleResult, ar *admissionv1.AdmissionRequest) {
-	a.Recorder.Eventf(policyObject(p), nil, corev1.EventTypeWarning, "PolicyViolation", "Admit",
-		"%s %s: rule %s failed: %s", ar.Operation, resourceName(ar), rr.Rule, rr.Message)
+	note := fmt.Sprintf("%s %s: rule %s failed: %s", ar.Operation, resourceName(ar), rr.Rule, rr.Message)
+	if prov := p.Provenance.String(); prov != "" {
+		note += " (policy " + prov + ")"
+	}
+	a.Recorder.Eventf(policyObject(p), nil, corev1.EventTypeWarning, "PolicyViolation", "Admit", "%s", note)
 }
 
 // policyObject is a reference-only object for the policy's CR, for events.
