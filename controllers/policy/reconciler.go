@@ -27,7 +27,7 @@ const SourceName = "cluster"
 const (
 	ReasonLoaded   = "Loaded"
 	ReasonInvalid  = "InvalidPolicy"
-	ReasonLoading  = "Loading"
+	ReasonConflict = "PolicyConflict"
 	eventActionSet = "Load"
 )
 
@@ -83,18 +83,26 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, req ctrl.Request, obj 
 		log.Info("policy is invalid; the version loaded before stays in force", "reason", err.Error())
 		return ctrl.Result{}, nil
 	}
+	if others := r.Store.OtherSources(SourceName, compiled.Key()); len(others) > 0 {
+		err := fmt.Errorf("policy %s is also supplied by %v: rename one of them", compiled.Key(), others)
+		r.markRefused(obj, ReasonConflict, err)
+		log.Info("policy conflicts with another source; not loaded", "others", others)
+		return ctrl.Result{}, nil
+	}
 	r.Store.SetPolicy(SourceName, compiled)
 	markLoaded(obj, compiled, r.Store.Snapshot().Revision)
 	log.V(1).Info("policy loaded", "rules", len(compiled.Rules))
 	return ctrl.Result{}, nil
 }
 
-func (r *Reconciler) markInvalid(obj object, err error) {
-	conditions.MarkFalse(obj, meta.ReadyCondition, ReasonInvalid, "%s", err.Error())
-	conditions.MarkStalled(obj, ReasonInvalid, "%s", err.Error())
+func (r *Reconciler) markInvalid(obj object, err error) { r.markRefused(obj, ReasonInvalid, err) }
+
+func (r *Reconciler) markRefused(obj object, reason string, err error) {
+	conditions.MarkFalse(obj, meta.ReadyCondition, reason, "%s", err.Error())
+	conditions.MarkStalled(obj, reason, "%s", err.Error())
 	conditions.Delete(obj, meta.ReconcilingCondition)
 	if r.Events != nil && r.leader() {
-		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, ReasonInvalid, eventActionSet, "%s", err.Error())
+		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, reason, eventActionSet, "%s", err.Error())
 	}
 }
 

@@ -113,6 +113,20 @@ func TestSignedBundleFromGit(t *testing.T) {
 	status := httpGet(t, env.metricsURL+"/status")
 	require.Contains(t, status, `"source":"gitsource/bylaw-system/platform","revision":"`+got.Status.Artifact.Revision+`"`)
 	require.Contains(t, httpGet(t, env.metricsURL+"/metrics"), `bylaw_policy_source_policies{digest="`+got.Status.Artifact.Digest+`"`)
+	// The same policy name applied as a cluster object is a conflict: refused, never a silent winner.
+	applyYAML(t, fmt.Sprintf(gitPolicy, "a second definition"))
+	var clash v1alpha1.ClusterPolicy
+	eventually(t, admissionWait, "the clashing ClusterPolicy is refused", func() error {
+		if err := env.client.Get(ctx, client.ObjectKey{Name: "git-require-app"}, &clash); err != nil {
+			return err
+		}
+		if c := apimeta.FindStatusCondition(clash.Status.Conditions, meta.ReadyCondition); c == nil || c.Reason != "PolicyConflict" {
+			return fmt.Errorf("Ready %+v", c)
+		}
+		return nil
+	})
+	require.NoError(t, deniedWith(createDryRun(pod("gitns", "probe", false, nil)), "(v2)"), "the bundle's policy stays in force")
+	require.NoError(t, env.client.Delete(ctx, &clash))
 	require.NoError(t, env.client.Delete(ctx, src))
 	eventually(t, admissionWait, "the source's policies go with it", func() error {
 		return createDryRun(pod("gitns", "probe", false, nil))
