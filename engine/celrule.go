@@ -46,20 +46,26 @@ func (e *Engine) compileCEL(spec *v1alpha1.CEL, message string) (*celProgram, er
 	return out, nil
 }
 
-// celInput returns the input's CEL bindings, converted once and shared by every CEL rule that reads them.
+// celInput returns the input's CEL bindings, converted once and shared by every CEL rule that reads them. The
+// request and namespace documents are built only when a rule reads them.
 func (in *Input) celInput() cel.Input {
 	in.celOnce.Do(func() {
-		ci := cel.Input{Object: in.req.Object, OldObject: in.req.OldObject, Request: admissionRequestDoc(in)}
+		ci := cel.Input{Object: in.req.Object, OldObject: in.req.OldObject}
 		if in.req.Operation == OperationDelete {
 			ci.Object = nil
 		}
-		if in.resource.Namespace != "" {
-			ci.NamespaceObject = map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{
-				"name": in.resource.Namespace, "labels": stringsToAny(in.req.NamespaceLabels)}}
-		}
-		in.cel = ci.Prepare()
+		in.cel = ci.Defer(func() map[string]any { return admissionRequestDoc(in) }, in.namespaceDoc).Prepare()
 	})
 	return in.cel
+}
+
+// namespaceDoc is the namespace of a namespaced resource, with its labels; nil for a cluster-scoped one.
+func (in *Input) namespaceDoc() map[string]any {
+	if in.resource.Namespace == "" {
+		return nil
+	}
+	return map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{
+		"name": in.resource.Namespace, "labels": stringsToAny(in.req.NamespaceLabels)}}
 }
 
 // admissionRequestDoc shapes the request as an admission.k8s.io/v1 AdmissionRequest, without the objects.

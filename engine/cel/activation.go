@@ -25,6 +25,8 @@ type Input struct {
 
 	// prepared caches converted values shared by copies of a prepared Input; nil when not prepared.
 	prepared *prepared
+	// deferred builds Request and NamespaceObject on first use (see Defer); nil when they are set.
+	deferred *deferred
 }
 
 // evaluation is the state of one rule or precondition evaluation. It is the CEL activation: variables resolve to
@@ -34,7 +36,9 @@ type evaluation struct {
 	prog *Program
 	in   Input
 
-	object, oldObject, request, namespace, params, variables ref.Val
+	object, oldObject, request, namespace, params ref.Val
+	// vars is the `variables` value, set up on first use (vars.ev is nil until then).
+	vars variableMap
 
 	// fast selects the untracked programs (see estimate.go). Otherwise budget is the cost left for this
 	// evaluation and pending the cost of variables evaluated since the last charge.
@@ -56,9 +60,9 @@ func (ev *evaluation) ResolveName(name string) (any, bool) {
 	case varOldObject:
 		return resolveMap(&ev.oldObject, ev.in.OldObject), true
 	case varRequest:
-		return resolveMap(&ev.request, ev.in.Request), true
+		return resolveMap(&ev.request, ev.in.request()), true
 	case varNamespace:
-		return resolveMap(&ev.namespace, ev.in.NamespaceObject), true
+		return resolveMap(&ev.namespace, ev.in.namespaceObject()), true
 	case varParams:
 		return ev.resolveParams(), true
 	}
@@ -81,9 +85,9 @@ func (ev *evaluation) resolvePrepared(p *prepared, name string) (any, bool) {
 	case varOldObject:
 		return p.oldObject.get(ev.in.OldObject), true
 	case varRequest:
-		return p.request.get(ev.in.Request), true
+		return p.request.get(ev.in.request()), true
 	case varNamespace:
-		return p.namespace.get(ev.in.NamespaceObject), true
+		return p.namespace.get(ev.in.namespaceObject()), true
 	case varParams:
 		return ev.resolveParams(), true
 	}
@@ -95,10 +99,10 @@ func (ev *evaluation) resolveVariables(name string) (any, bool) {
 	if name != varVariables || ev.prog == nil {
 		return nil, false
 	}
-	if ev.variables == nil {
-		ev.variables = ev.variablesValue()
+	if ev.vars.ev == nil {
+		ev.vars.init(ev)
 	}
-	return ev.variables, true
+	return &ev.vars, true
 }
 
 // Parent implements interpreter.Activation.

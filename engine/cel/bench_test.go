@@ -130,7 +130,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		loopCPU(b, func(int) {
 			in := in.Prepare()
 			in.prepared.object.get(in.Object)
-			inputSize(&in, rootObject)
+			inputSize(&in, []readPath{{root: rootObject}})
 		})
 	})
 	b.Run("prepare-then-all-rules", func(b *testing.B) {

@@ -3,6 +3,7 @@ package cel
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -20,12 +21,16 @@ type Program struct {
 	expressions []expression
 	annotations []annotation
 	cost        costModel
+	// pool recycles evaluations (see newEvaluation).
+	pool sync.Pool
 }
 
-// variable is a compiled entry of `variables`, evaluated lazily as variables.<name>.
+// variable is a compiled entry of `variables`, evaluated lazily as variables.<name>. shareKey is set when its value
+// depends on the prepared input alone (see sharedKey).
 type variable struct {
-	name string
-	prog program
+	name     string
+	prog     program
+	shareKey string
 }
 
 // expression is a compiled validation with its failure message: messageProg when set, else message (already
@@ -86,6 +91,7 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 		return nil, err
 	}
 	p.cost = p.costModel(envs.tracked)
+	p.cost.slot = c.modelSlot()
 	return p, nil
 }
 
@@ -105,7 +111,8 @@ func compileVariables(envs ruleEnvs, vars []admissionregistrationv1.Variable) ([
 			return nil, fmt.Errorf("variables[%d].expression (%s): %w", i, v.Name, err)
 		}
 		envs.varType.Fields[v.Name] = apiservercel.NewDeclField(v.Name, declTypeOf(outType), true, nil, nil)
-		out = append(out, variable{name: v.Name, prog: prog})
+		shareKey := sharedKey(prog.ast, v.Expression)
+		out = append(out, variable{name: v.Name, prog: prog, shareKey: shareKey})
 	}
 	return out, nil
 }
@@ -181,5 +188,5 @@ func (p *Program) costModel(env *cel.Env) costModel {
 			return costModel{}
 		}
 	}
-	return newCostModel(env, asts, ruleBudget)
+	return newCostModel(env, asts, len(p.variables), ruleBudget)
 }

@@ -3,6 +3,7 @@ package cel
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/google/cel-go/cel"
 	plugincel "k8s.io/apiserver/pkg/admission/plugin/cel"
@@ -32,6 +33,8 @@ type Compiler struct {
 	// tracked is the Kubernetes environment (cost tracking, per-call limit): it checks every expression and
 	// plans the programs used when cost must be tracked. fast plans untracked programs from the same ASTs.
 	tracked, fast envPair
+	// models numbers the cost models compiled, to spread them over the slots of prepared inputs.
+	models atomic.Uint32
 }
 
 // envPair holds an environment without and with `params` declared. Neither declares `variables`, which are typed
@@ -124,7 +127,7 @@ func (c *Compiler) ruleEnvs(params bool) (ruleEnvs, error) {
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}
-	fast, err := extendWithTypes(c.fast.pick(params), opts, varType)
+	fast, err := extendWithTypes(c.fast.pick(params), append(opts, withValueAdapter()), varType)
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}

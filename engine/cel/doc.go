@@ -13,7 +13,10 @@
 // [Program.Evaluate] binds the decoded maps of an [Input] directly as CEL values, never converting them to typed
 // objects: `object`, `oldObject`, `request`, `namespaceObject`, `params` (declared only when the rule has a
 // paramKind) and `variables`, whose entries are evaluated lazily, at most once per evaluation. When several rules
-// evaluate the same resource, [Input.Prepare] converts the input once for all of them. Expressions run in order
+// evaluate the same resource, [Input.Prepare] converts the input once for all of them, field by field as rules
+// read it (lazyval.go, lazymap.go, lazylist.go), and lets their untracked evaluations share the value of a variable
+// that reads only the input, such as the `allContainers` list most pod-security policies declare (shared.go).
+// [Input.Defer] builds the request and namespace documents only when a rule reads them. Expressions run in order
 // and the first that does not hold decides the [Result]:
 //
 //   - false: [StatusFail] with the messageExpression's value (trimmed, single-line, at most 5 KiB), else the
@@ -30,8 +33,8 @@
 // variables and messageExpression, shares the per-policy runtime budget (10,000,000), and preconditions the
 // match-condition budget (2,500,000). Exceeding any of them is an error, never a pass. Tracking cost step by step
 // more than doubles evaluation time, so each rule also has untracked programs, used only for inputs whose list,
-// map and string sizes are small enough for the rule's statically estimated cost to stay far below the limits
-// (estimate.go explains the bound). Pass a context with a deadline: cel-go's cost tracking slows down on very large
+// map and string sizes, in the parts of the input the rule reads (readpaths.go), are small enough for the rule's
+// statically estimated cost to stay far below the limits (estimate.go explains the bound). Pass a context with a deadline: cel-go's cost tracking slows down on very large
 // lists, and the context is checked every 100 comprehension iterations.
 //
 // # Differences from Kyverno

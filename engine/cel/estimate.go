@@ -17,8 +17,8 @@ import (
 // most C entries and every other value it reads (strings above all) has a size of at most max(C, S); for each
 // power of two C the rule keeps the largest power of two S for which every program stays under 1/costSafety of the
 // per-call limit and all of them together under 1/costSafety of the rule's budget. At run time the largest list or
-// map and the longest string of the inputs the rule reads are measured; when they fit the untracked programs run,
-// otherwise the tracked ones do.
+// map and the longest string of the parts of the inputs the rule reads (readpaths.go) are measured; when they fit
+// the untracked programs run, otherwise the tracked ones do.
 //
 // Input sizes are measured exactly, so a crafted resource cannot exceed the bound. Values an expression builds are
 // sized by the estimator from their operands, except values it builds and then nests (a list of concatenated
@@ -39,23 +39,38 @@ type costModel struct {
 	// strLimits[i] is the longest string allowed when no list or map holds more than 2^(minCollExp+i) entries;
 	// empty when the untracked programs must never run.
 	strLimits []int
-	// roots are the inputs the rule reads.
-	roots rootSet
+	// paths are the values the rule reads (see readpaths.go); coarse are the same paths cut short, a bound that
+	// prepared inputs compute cheaply (see readPaths.coarse and prepared.allows).
+	paths, coarse readPaths
+	// slot is where prepared inputs keep the model's decision first (see prepared.allows).
+	slot int
 }
 
-// allows reports whether the untracked programs may run for in.
-func (m costModel) allows(in *Input) bool {
+// allows reports whether the untracked programs may run for in. A prepared Input keeps the decision per model, so a
+// rule measures what it reads once per resource.
+func (m *costModel) allows(in *Input) bool {
 	if len(m.strLimits) == 0 {
 		return false
 	}
-	coll, str := inputSize(in, m.roots)
+	if in.prepared != nil && m.paths.preparable() {
+		return in.prepared.allows(m, in)
+	}
+	return m.fits(inputSize(in, m.paths))
+}
+
+// fits reports whether inputs whose largest list or map holds coll entries and whose longest string has str bytes
+// keep the rule's estimated cost within the limits.
+func (m *costModel) fits(coll, str int) bool {
 	i := bits.Len(uint(max(coll, 1)-1)) - minCollExp
 	return i < len(m.strLimits) && str <= m.strLimits[max(i, 0)]
 }
 
-// newCostModel estimates the programs (with variables inlined) against the per-call limit and budget.
-func newCostModel(env *cel.Env, asts []*cel.Ast, budget uint64) costModel {
-	m := costModel{roots: readRoots(asts)}
+// newCostModel estimates the programs (with variables inlined) against the per-call limit and budget. The inputs
+// are measured where the programs read them, leaving out the first definitions ASTs: those of variables, whose reads
+// the programs that use them include.
+func newCostModel(env *cel.Env, asts []*cel.Ast, definitions int, budget uint64) costModel {
+	paths := pathsRead(asts[definitions:])
+	m := costModel{paths: paths, coarse: paths.coarse()}
 	if len(asts) == 0 {
 		return m
 	}
@@ -177,18 +192,6 @@ func rootOf(name string) rootSet {
 	return 0
 }
 
-// readRoots returns the admission variables the ASTs reference.
-func readRoots(asts []*cel.Ast) rootSet {
-	var roots rootSet
-	for _, a := range asts {
-		idents := ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.IdentKind))
-		for _, id := range idents {
-			roots |= rootOf(id.AsIdent())
-		}
-	}
-	return roots
-}
-
 // inlineVariables replaces variables.<name> in a by the variables' definitions, for cost estimation.
 func inlineVariables(env *cel.Env, a *cel.Ast, vars []*cel.InlineVariable) (*cel.Ast, bool) {
 	if len(vars) == 0 {
@@ -231,24 +234,6 @@ func sizeOf(v any) (coll, str int) {
 	return math.MaxInt, math.MaxInt
 }
 
-// inputSize returns the largest list or map size and the longest string of the inputs in roots, measured once
-// per prepared Input.
-func inputSize(in *Input, roots rootSet) (coll, str int) {
-	for r := rootObject; r <= rootParams; r <<= 1 {
-		if roots&r == 0 {
-			continue
-		}
-		var c, s int
-		if in.prepared != nil && r != rootParams {
-			c, s = in.prepared.size(r, rootValue(in, r))
-		} else {
-			c, s = sizeOf(rootValue(in, r))
-		}
-		coll, str = max(coll, c), max(str, s)
-	}
-	return coll, str
-}
-
 // rootValue returns the input bound to root r.
 func rootValue(in *Input, r rootSet) any {
 	switch r {
@@ -257,9 +242,9 @@ func rootValue(in *Input, r rootSet) any {
 	case rootOldObject:
 		return in.OldObject
 	case rootRequest:
-		return in.Request
+		return in.request()
 	case rootNamespace:
-		return in.NamespaceObject
+		return in.namespaceObject()
 	}
 	return in.Params
 }

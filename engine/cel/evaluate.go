@@ -72,7 +72,8 @@ func (p *Program) evaluate(ctx context.Context, in Input, mayBeFast bool) Result
 	if err := ctx.Err(); err != nil {
 		return Result{Status: StatusError, Message: fmt.Sprintf("evaluation cancelled: %v", err)}
 	}
-	ev := &evaluation{ctx: ctx, prog: p, in: in, budget: ruleBudget}
+	ev := p.newEvaluation(ctx, in)
+	defer p.release(ev)
 	ev.fast = mayBeFast && p.cost.allows(&ev.in)
 	res := Result{Status: StatusPass}
 	for i := range p.expressions {
@@ -94,6 +95,23 @@ func (p *Program) evaluate(ctx context.Context, in Input, mayBeFast bool) Result
 		res.AuditAnnotations = ev.auditAnnotations()
 	}
 	return res
+}
+
+// newEvaluation returns a cleared evaluation of p on in, from p's pool. Evaluations are pooled because every rule
+// evaluation needs one and none outlives it: results hold only strings.
+func (p *Program) newEvaluation(ctx context.Context, in Input) *evaluation {
+	ev, ok := p.pool.Get().(*evaluation)
+	if !ok {
+		ev = &evaluation{}
+	}
+	ev.ctx, ev.prog, ev.in, ev.budget = ctx, p, in, ruleBudget
+	return ev
+}
+
+// release clears ev, so that the pool keeps no input alive, and returns it to p's pool.
+func (p *Program) release(ev *evaluation) {
+	*ev = evaluation{}
+	p.pool.Put(ev)
 }
 
 // errorResult reports an expression that could not be evaluated.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
 	"k8s.io/apiserver/pkg/cel/environment"
 	"k8s.io/apiserver/pkg/cel/library"
@@ -43,4 +45,29 @@ func fastBaseEnv() (*cel.Env, error) {
 		return nil, fmt.Errorf("build untracked CEL environment: %w", err)
 	}
 	return env, nil
+}
+
+// withValueAdapter wraps the environment's type adapter in a valueAdapter. It must come after the options that set
+// the type provider, whose adapter it wraps.
+func withValueAdapter() cel.EnvOption {
+	return func(e *cel.Env) (*cel.Env, error) {
+		return cel.CustomTypeAdapter(valueAdapter{next: e.CELTypeAdapter()})(e)
+	}
+}
+
+// valueAdapter returns the values the untracked programs see most, which are already CEL values, as they are. The
+// interpreter passes every resolved attribute and field through the adapter, and the Kubernetes adapter reaches
+// the same answer only after two wrapping providers and cel-go's conversion switch. Every other value goes to
+// the wrapped adapter.
+type valueAdapter struct {
+	next types.Adapter
+}
+
+// NativeToValue implements types.Adapter. The value is returned as the interface it came in, not re-boxed.
+func (a valueAdapter) NativeToValue(v any) ref.Val {
+	switch v.(type) {
+	case *lazyMap, *lazyList, *valList, types.String, types.Bool, types.Int, types.Double, types.Null, *types.Optional:
+		return v.(ref.Val)
+	}
+	return a.next.NativeToValue(v)
 }

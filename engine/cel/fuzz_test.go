@@ -63,13 +63,18 @@ func FuzzCompile(f *testing.F) {
 		specs := []*v1alpha1.CEL{
 			{Expressions: []admissionregistrationv1.Validation{{Expression: expr, MessageExpression: "'m'"}}},
 			{Variables: vars("v", expr), Expressions: exprs("variables.v == variables.v", "", "")},
+			// The same variable in another rule: on the shared prepared input it may take the value the rule
+			// before computed.
+			{Variables: vars("v", expr), Expressions: exprs("variables.v != variables.v", "", "")},
 		}
+		shared := in.Prepare()
 		for _, spec := range specs {
 			p, err := c.Compile(spec)
 			if err != nil {
 				continue
 			}
-			checkFastMatchesTracked(t, p, in)
+			checkFastMatchesTracked(t, p, in, in.Prepare())
+			checkFastMatchesTracked(t, p, in, shared)
 		}
 		pre, err := c.CompilePreconditions([]admissionregistrationv1.MatchCondition{{Name: "fuzz", Expression: expr}})
 		if err == nil {
@@ -78,12 +83,12 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// checkFastMatchesTracked evaluates p on the prepared input (untracked when the cost model allows) and on the
-// plain input with cost tracking forced: the results must be equal.
-func checkFastMatchesTracked(t *testing.T, p *Program, in Input) {
+// checkFastMatchesTracked evaluates p on prepared, a prepared copy of in (untracked when the cost model allows),
+// and on the plain input with cost tracking forced: the results must be equal.
+func checkFastMatchesTracked(t *testing.T, p *Program, in, prepared Input) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	got := p.Evaluate(ctx, in.Prepare())
+	got := p.Evaluate(ctx, prepared)
 	tracked := p.evaluate(ctx, in, false)
 	if ctx.Err() != nil {
 		return

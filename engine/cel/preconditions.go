@@ -44,7 +44,8 @@ func (c *Compiler) CompilePreconditions(conds []admissionregistrationv1.MatchCon
 		p.conds[i] = precondition{name: mc.Name, source: strings.TrimSpace(mc.Expression), prog: prog}
 		asts[i] = prog.ast
 	}
-	p.cost = newCostModel(envs.tracked, asts, preconditionsBudget)
+	p.cost = newCostModel(envs.tracked, asts, 0, preconditionsBudget)
+	p.cost.slot = c.modelSlot()
 	return p, nil
 }
 

@@ -1,31 +1,38 @@
 package cel
 
 import (
-	"math/bits"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/cel-go/common/types/ref"
 )
 
-// prepared holds the CEL values of a prepared Input, each converted on first use, and their sizes (see sizeOf),
-// each measured on first use.
+// prepared holds the CEL values of a prepared Input, each converted on first use, the values of shared variables
+// (see shared.go) by key, and whether each cost model allows the untracked programs (see costModel.allows).
 type prepared struct {
 	object, oldObject, request, namespace onceVal
 
-	sizes [4]onceSize
+	vars      memo[string, ref.Val]
+	models    [modelSlots]atomic.Pointer[modelDecision]
+	decisions memo[*costModel, bool]
 }
 
-// onceSize is a size measured once, safely under concurrent use.
-type onceSize struct {
-	once      sync.Once
-	coll, str int
-}
+// modelSlots is the number of cost models whose decisions a prepared input keeps in slots, found without a search.
+const modelSlots = 32
 
-// size returns the sizes of v, the input bound to root r (see sizeOf).
-func (p *prepared) size(r rootSet, v any) (coll, str int) {
-	s := &p.sizes[bits.TrailingZeros8(uint8(r))]
-	s.once.Do(func() { s.coll, s.str = sizeOf(v) })
-	return s.coll, s.str
+// value returns the converted value of root r of in (params are never prepared).
+func (p *prepared) value(r rootSet, in *Input) ref.Val {
+	switch r {
+	case rootObject:
+		return p.object.get(in.Object)
+	case rootOldObject:
+		return p.oldObject.get(in.OldObject)
+	case rootRequest:
+		return p.request.get(in.request())
+	case rootNamespace:
+		return p.namespace.get(in.namespaceObject())
+	}
+	return lazyVal(in.Params)
 }
 
 // onceVal is a value converted once, safely under concurrent use.

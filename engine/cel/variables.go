@@ -60,17 +60,24 @@ func scalarDeclType(t *cel.Type) (*apiservercel.DeclType, bool) {
 	return nil, false
 }
 
-// variablesValue builds the lazy `variables` map of one evaluation.
-func (ev *evaluation) variablesValue() ref.Val {
-	return &variableMap{ev: ev, vals: make([]ref.Val, len(ev.prog.variables))}
-}
-
 // variableMap is the `variables` value of one evaluation: each entry is computed on first use with the
 // evaluation's activation, at most once, and its cost is charged to the evaluation. It plays the part of the
-// apiserver's lazy.MapValue without per-evaluation maps and callbacks.
+// apiserver's lazy.MapValue without per-evaluation maps and callbacks; it lives inside the evaluation, and so do
+// the values of rules with few variables.
 type variableMap struct {
-	ev   *evaluation
-	vals []ref.Val
+	ev     *evaluation
+	vals   []ref.Val
+	inline [4]ref.Val
+}
+
+// init sets the map up for ev.
+func (m *variableMap) init(ev *evaluation) {
+	m.ev = ev
+	if n := len(ev.prog.variables); n <= len(m.inline) {
+		m.vals = m.inline[:n]
+	} else {
+		m.vals = make([]ref.Val, n)
+	}
 }
 
 var _ traits.Mapper = (*variableMap)(nil)
@@ -165,11 +172,7 @@ func (m *variableMap) Value() any { return types.NoSuchOverloadErr() }
 // expression that used it pays.
 func (ev *evaluation) evalVariable(v *variable) ref.Val {
 	if ev.fast && v.prog.fast != nil {
-		val, err := ev.execFast(v.prog.fast)
-		if err != nil {
-			return types.NewErr("composited variable %q fails to evaluate: %v", v.name, err)
-		}
-		return val
+		return ev.evalVariableFast(v)
 	}
 	val, det, err := ev.exec(v.prog.tracked)
 	cost := det.ActualCost()
@@ -179,6 +182,25 @@ func (ev *evaluation) evalVariable(v *variable) ref.Val {
 	ev.pending = addCost(ev.pending, *cost)
 	if err != nil {
 		return types.NewErr("composited variable %q fails to evaluate: %v", v.name, err)
+	}
+	return val
+}
+
+// evalVariableFast runs a variable's untracked program, or takes its value from the prepared input when another
+// evaluation of the input already computed it (see shared.go).
+func (ev *evaluation) evalVariableFast(v *variable) ref.Val {
+	shared := v.shareKey != "" && ev.in.prepared != nil
+	if shared {
+		if val, ok := ev.in.prepared.sharedVariable(v.shareKey); ok {
+			return val
+		}
+	}
+	val, err := ev.execFast(v.prog.fast)
+	if err != nil {
+		return types.NewErr("composited variable %q fails to evaluate: %v", v.name, err)
+	}
+	if shared {
+		ev.in.prepared.shareVariable(v.shareKey, val)
 	}
 	return val
 }
