@@ -8,7 +8,10 @@
 # The controller-gen version is pinned in hack/tools.sh only.
 
 CRD_DIR ?= manifests/crds
-API_PATHS ?= ./api/...
+API_PATHS ?= ./api/v1alpha1/...
+# PolicyReport types (wgpolicyk8s.io): their CRDs go to a folder of their own, outside the default install.
+REPORT_CRD_DIR ?= manifests/crds/wgpolicyk8s
+REPORT_API_PATHS ?= ./api/wgpolicyk8s/...
 
 .PHONY: controller-gen generate
 
@@ -21,7 +24,11 @@ generate:
 	"$$cg" object:headerFile=hack/boilerplate.go.txt paths="$(API_PATHS)"; \
 	mkdir -p "$(CRD_DIR)"; rm -f "$(CRD_DIR)"/bylaw.dev_*.yaml; \
 	echo "$$cg crd paths=$(API_PATHS) -> $(CRD_DIR)"; \
-	"$$cg" crd paths="$(API_PATHS)" output:crd:artifacts:config="$(CRD_DIR)"
+	"$$cg" crd paths="$(API_PATHS)" output:crd:artifacts:config="$(CRD_DIR)"; \
+	"$$cg" object:headerFile=hack/boilerplate.go.txt paths="$(REPORT_API_PATHS)"; \
+	rm -f "$(REPORT_CRD_DIR)"/wgpolicyk8s.io_*.yaml; \
+	echo "$$cg crd paths=$(REPORT_API_PATHS) -> $(REPORT_CRD_DIR)"; \
+	"$$cg" crd paths="$(REPORT_API_PATHS)" output:crd:artifacts:config="$(REPORT_CRD_DIR)"
 
 .PHONY: verify-crds
 
