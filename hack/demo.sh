@@ -61,9 +61,12 @@ step "starting bylaw serve (webhook https://127.0.0.1:$PORT)"
 "$KUBECTL" create namespace bylaw-system --dry-run=client -o yaml | "$KUBECTL" apply -f - >/dev/null
 bin/bylaw serve --kubeconfig "$KUBECONFIG" --namespace bylaw-system --webhook-url "https://127.0.0.1:$PORT" \
 	--webhook-host 127.0.0.1 --webhook-port "$PORT" --metrics-bind-address 127.0.0.1:0 \
-	--health-probe-bind-address 127.0.0.1:18081 --leader-elect=false >"$WORK/serve.log" 2>&1 &
+	--health-probe-bind-address 127.0.0.1:18081 --leader-elect=false --git-cache-dir "$WORK/git" >"$WORK/serve.log" 2>&1 &
 PIDS+=($!)
-wait_for 60 "bylaw serve to be ready" curl -fsS http://127.0.0.1:18081/readyz
+wait_for 60 "bylaw serve to be ready" curl -fsS http://127.0.0.1:18081/readyz || {
+	tail -n 40 "$WORK/serve.log" >&2
+	exit 1
+}
 
 step "kubectl apply -f examples/cluster/policies.yaml"
 "$KUBECTL" apply -f examples/cluster/policies.yaml

@@ -59,7 +59,7 @@ func DefaultOptions() Options {
 		MaxRequestBytes:        webhook.DefaultMaxRequestBytes,
 		ResyncInterval:         time.Minute,
 		ShutdownTimeout:        15 * time.Second,
-		GitCacheDir:            filepath.Join(os.TempDir(), "bylaw", "git"),
+		GitCacheDir:            filepath.Join(os.TempDir(), "bylaw-git"),
 	}
 }
 
