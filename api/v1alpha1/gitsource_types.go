@@ -95,24 +95,39 @@ type LocalObjectReference struct {
 type SecretKeyReference struct {
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
-	// Key in the Secret's data (default "cosign.pub").
+	// Key in the Secret's data (default "cosign.pub" for a signer key, "trusted_root.json" for a trusted root).
 	// +optional
 	Key string `json:"key,omitempty"`
 }
 
-// BundleVerification lists the signers a bundle may be signed by and which of them must have signed.
+// BundleVerification lists the signers a bundle may be signed by and which of them must have signed. Signers are
+// keys, keyless identities or both; Requires and Threshold count them together.
+// +kubebuilder:validation:XValidation:rule="(has(self.keys) && size(self.keys) > 0) || (has(self.identities) && size(self.identities) > 0)",message="at least one of keys or identities is required"
+// +kubebuilder:validation:XValidation:rule="!has(self.identities) || size(self.identities) == 0 || has(self.trustedRootRef)",message="identities need a trustedRootRef"
 type BundleVerification struct {
 	// Keys are the signers' public keys (PEM); a signer's name is the name of its signature file,
 	// signatures/<name>.sig.
-	// +kubebuilder:validation:MinItems=1
-	Keys []SignerKey `json:"keys"`
+	// +optional
+	Keys []SignerKey `json:"keys,omitempty"`
+
+	// Identities are keyless signers: a signer's name is the name of its sigstore bundle,
+	// signatures/<name>.sigstore.json, whose Fulcio certificate must carry the identity's OIDC issuer and subject. A
+	// name cannot be both a key and an identity.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	Identities []KeylessIdentity `json:"identities,omitempty"`
+
+	// TrustedRootRef is the Secret key holding the Sigstore trusted_root.json (default key "trusted_root.json") the
+	// keyless signatures are verified with, offline; required with identities.
+	// +optional
+	TrustedRootRef *SecretKeyReference `json:"trustedRootRef,omitempty"`
 
 	// Requires names signers that must all have signed. Promotion to an environment is a signature added by its
 	// approver, never a change of the bundle.
 	// +optional
 	Requires []string `json:"requires,omitempty"`
 
-	// Threshold is the least number of valid signatures by distinct keys (default 1).
+	// Threshold is the least number of signers (keys and identities) with a valid signature (default 1).
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	Threshold int `json:"threshold,omitempty"`
@@ -129,6 +144,28 @@ type CommitVerification struct {
 	Mode string `json:"mode"`
 	// SecretRef names a Secret whose values are ASCII-armored OpenPGP public keys; any of them may sign.
 	SecretRef LocalObjectReference `json:"secretRef"`
+}
+
+// KeylessIdentity is who may sign keylessly under a signer name. Each of issuer and subject needs an exact value, a
+// regular expression (matching the whole value), or both.
+// +kubebuilder:validation:XValidation:rule="has(self.issuer) || has(self.issuerRegExp)",message="issuer or issuerRegExp is required"
+// +kubebuilder:validation:XValidation:rule="has(self.subject) || has(self.subjectRegExp)",message="subject or subjectRegExp is required"
+type KeylessIdentity struct {
+	// Name is the signer name.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+	// Issuer is the exact OIDC issuer, e.g. "https://token.actions.githubusercontent.com".
+	// +optional
+	Issuer string `json:"issuer,omitempty"`
+	// IssuerRegExp is a regular expression the whole issuer must match.
+	// +optional
+	IssuerRegExp string `json:"issuerRegExp,omitempty"`
+	// Subject is the exact certificate subject: an e-mail address, or a URI such as a CI workflow's.
+	// +optional
+	Subject string `json:"subject,omitempty"`
+	// SubjectRegExp is a regular expression the whole subject must match.
+	// +optional
+	SubjectRegExp string `json:"subjectRegExp,omitempty"`
 }
 
 // SignerKey is one signer's public key.

@@ -192,12 +192,12 @@ func TestVerifyRefusals(t *testing.T) {
 	}
 }
 
-func TestKeylessSignaturesAreShownAsUnsupported(t *testing.T) {
+func TestKeylessSignaturesWithoutIdentityAreIgnored(t *testing.T) {
 	dir, keys := signedBundle(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "signatures", "ci.sigstore.json"), []byte("{}"), 0o644))
 	r := verifyWith(t, VerifyOptions{Dir: dir, Keys: []string{filepath.Join(keys, "release.pub")}})
 	require.NoError(t, r.err)
-	assert.Contains(t, r.stdout, "signature  ci: ignored: keyless signatures are not supported yet\n")
+	assert.Contains(t, r.stdout, "signature  ci: no key of that name: the keyless signature is ignored (no identity ci)\n")
 }
 
 func TestRebuildWarnsAboutStaleSignatures(t *testing.T) {
@@ -266,7 +266,7 @@ func TestOptionErrors(t *testing.T) {
 		}, ExitError, "keyless signature"},
 		{"public key as private", func() result { return signWith(t, SignOptions{Dir: dir, KeyFile: filepath.Join(keys, "release.pub")}) },
 			ExitError, "not a private key"},
-		{"verify without keys", func() result { return verifyWith(t, VerifyOptions{Dir: dir}) }, ExitError, "no --key"},
+		{"verify without keys", func() result { return verifyWith(t, VerifyOptions{Dir: dir}) }, ExitError, "no --key or --identity"},
 		{"verify with a private key", func() result { return verifyWith(t, VerifyOptions{Dir: dir, Keys: []string{release}}) },
 			ExitError, "not a public key"},
 		{"unknown required signer", func() result {

@@ -1,7 +1,6 @@
 package bundle
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -68,9 +67,13 @@ type VerifyOptions struct {
 	// Dir is the bundle folder (the argument).
 	Dir string
 	// Keys are NAME=PUBLIC.pem, or PUBLIC.pem named after the file without its extension.
-	Keys      []string
-	Requires  []string
-	Threshold int
+	Keys []string
+	// Identities are keyless signers NAME,issuer=URL,subject=S (issuer-regexp=, subject-regexp= as alternatives).
+	Identities []string
+	// TrustedRoot is the trusted_root.json file the keyless signatures are checked with.
+	TrustedRoot string
+	Requires    []string
+	Threshold   int
 	// MinVersion is the version in force: a lower version is a rollback. 0 skips the check.
 	MinVersion int64
 	// Name, when set, is the bundle name expected.
@@ -81,9 +84,13 @@ type VerifyOptions struct {
 
 // BindFlags registers the options' flags.
 func (o *VerifyOptions) BindFlags(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&o.Keys, "key", nil, "public key NAME=FILE.pem, or FILE.pem named after the file (repeatable), required")
+	fs.StringArrayVar(&o.Keys, "key", nil, "public key NAME=FILE.pem, or FILE.pem named after the file (repeatable)")
+	fs.StringArrayVar(&o.Identities, "identity", nil, "keyless signer NAME,issuer=URL,subject=S; issuer-regexp= and "+
+		"subject-regexp= (whole-value regular expressions) instead of or with issuer= and subject= (repeatable)")
+	fs.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json to verify keyless signatures with "+
+		"(required with --identity)")
 	fs.StringSliceVar(&o.Requires, "requires", nil, "signers whose valid signature is required (comma-separated or repeatable)")
-	fs.IntVar(&o.Threshold, "threshold", 0, "least number of keys with a valid signature (default 1)")
+	fs.IntVar(&o.Threshold, "threshold", 0, "least number of signers (keys and identities) with a valid signature (default 1)")
 	fs.Int64Var(&o.MinVersion, "min-version", 0, "version in force: a lower bundle version is refused as a rollback")
 	fs.StringVar(&o.Name, "name", "", "expected bundle name")
 }
@@ -119,9 +126,6 @@ func nameOf(file string) string {
 
 // loadKeys reads the --key arguments.
 func loadKeys(args []string) ([]verify.Key, error) {
-	if len(args) == 0 {
-		return nil, errors.New("no --key given")
-	}
 	keys := make([]verify.Key, 0, len(args))
 	for _, arg := range args {
 		name, file, ok := strings.Cut(arg, "=")

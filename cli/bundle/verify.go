@@ -2,27 +2,30 @@ package bundle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/sigstore/sigstore-go/pkg/root"
+
 	"github.com/bylaw-dev/bylaw/gitsource/bundle"
+	"github.com/bylaw-dev/bylaw/gitsource/keyless"
 	"github.com/bylaw-dev/bylaw/gitsource/verify"
 )
 
 // RunVerify checks the bundle as the cluster does and prints every check: the files, the name (with --name), the
-// expiry, the version (with --min-version), each signature, and the requirement. It returns ExitRefused naming the
+// expiry, the version (with --min-version), each signature (key signatures and keyless ones), and the requirement,
+// which counts key and keyless signers together. It returns ExitRefused naming the
 // first reason when the bundle is refused.
 func RunVerify(_ context.Context, o VerifyOptions, stdout, _ io.Writer) (int, error) {
-	keys, err := loadKeys(o.Keys)
+	keys, ids, tr, err := loadSigners(o)
 	if err != nil {
 		return ExitError, err
 	}
 	req := verify.Requirement{Requires: o.Requires, Threshold: o.Threshold}
-	if err := req.Validate(keys); err != nil {
+	if err := req.ValidateSigners(keys, identityNames(ids)); err != nil {
 		return ExitError, err
 	}
 	b, err := bundle.LoadDir(o.Dir, bundle.Limits{})
@@ -37,11 +40,8 @@ func RunVerify(_ context.Context, o VerifyOptions, stdout, _ io.Writer) (int, er
 	line(stdout, "bundle", "%s version %d, %s", m.Name, m.Version, b.Digest)
 	line(stdout, "files", "ok: %d files match the manifest", len(m.Files))
 	refusal := printFreshness(stdout, o, m)
-	checks, signers, err := verify.Report(b.ManifestBytes, b.Signatures, keys, req)
+	checks, signers, err := verifyAll(b, keys, ids, tr, req)
 	printChecks(stdout, checks)
-	for _, signer := range slices.Sorted(maps.Keys(b.SigstoreBundles)) {
-		line(stdout, "signature", "%s: ignored: keyless signatures are not supported yet", signer)
-	}
 	if err != nil {
 		line(stdout, "signers", "refused: %v", err)
 	} else {
@@ -56,6 +56,22 @@ func RunVerify(_ context.Context, o VerifyOptions, stdout, _ io.Writer) (int, er
 	}
 	line(stdout, "VERIFIED", "%s version %d %s signed by %s", m.Name, m.Version, b.Digest, joinNames(signers))
 	return ExitOK, nil
+}
+
+// loadSigners reads the --key files, the --identity arguments and the --trusted-root file.
+func loadSigners(o VerifyOptions) ([]verify.Key, []keyless.Identity, *root.TrustedRoot, error) {
+	if len(o.Keys) == 0 && len(o.Identities) == 0 {
+		return nil, nil, nil, errors.New("no --key or --identity given")
+	}
+	keys, err := loadKeys(o.Keys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids, tr, err := loadIdentities(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return keys, ids, tr, nil
 }
 
 // printFreshness prints the name, expiry and version checks and returns the first refusal.

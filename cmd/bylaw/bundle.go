@@ -74,7 +74,7 @@ func newBundleSignCommand(run bundleRunner[bundlecli.SignOptions]) *cobra.Comman
 func newBundleVerifyCommand(run bundleRunner[bundlecli.VerifyOptions]) *cobra.Command {
 	var o bundlecli.VerifyOptions
 	cmd := &cobra.Command{
-		Use:   "verify DIR --key NAME=PUB.pem... [--requires a,b] [--threshold N] [--min-version V]",
+		Use:   "verify DIR [--key NAME=PUB.pem...] [--identity NAME,issuer=URL,subject=S... --trusted-root FILE] [--requires a,b] [--threshold N] [--min-version V]",
 		Short: "Verify a bundle as the cluster does and print every check",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -83,6 +83,6 @@ func newBundleVerifyCommand(run bundleRunner[bundlecli.VerifyOptions]) *cobra.Co
 		},
 	}
 	o.BindFlags(cmd.Flags())
-	_ = cmd.MarkFlagRequired("key")
+	cmd.MarkFlagsOneRequired("key", "identity")
 	return cmd
 }

@@ -45,7 +45,7 @@ type Reconciler struct {
 	Verifications atomic.Int64
 
 	mu   sync.Mutex
-	seen map[types.NamespacedName]string // the input (revision, spec, keys) last verified, applied or refused
+	seen map[types.NamespacedName]string // the input (revision, spec, keys, trusted root) last verified, applied or refused
 }
 
 // ownedConditions are the conditions this controller writes.
@@ -105,8 +105,8 @@ func (r *Reconciler) reconcileSource(ctx context.Context, src *v1alpha1.GitSourc
 	}
 	conditions.Delete(src, FetchFailedCondition)
 	src.Status.LastFetchedRevision = res.Revision
-	keys, keyErr := r.keys(ctx, src)
-	input := inputOf(src, res.Revision, keys)
+	trusted, keyErr := r.trust(ctx, src)
+	input := inputOf(src, res.Revision, trusted)
 	if r.unchanged(src, input) {
 		return ctrl.Result{RequeueAfter: jittered(src.Spec.Interval.Duration)}, nil
 	}
@@ -115,7 +115,7 @@ func (r *Reconciler) reconcileSource(ctx context.Context, src *v1alpha1.GitSourc
 		return ctrl.Result{RequeueAfter: jittered(src.Spec.Interval.Duration)}, nil
 	}
 	r.Verifications.Add(1)
-	out, reason, err := r.verify(src, res, keys)
+	out, reason, err := r.verify(src, res, trusted)
 	r.remember(src, input)
 	if err != nil {
 		r.refuse(ctx, src, res.Revision, reason, err)

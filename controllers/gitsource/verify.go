@@ -23,13 +23,13 @@ type verified struct {
 }
 
 // verify runs every check on the fetched bundle; on a refusal it returns the reason code and the error.
-func (r *Reconciler) verify(src *v1alpha1.GitSource, res *fetch.Result, keys []verify.Key) (*verified, string, error) {
+func (r *Reconciler) verify(src *v1alpha1.GitSource, res *fetch.Result, t *trust) (*verified, string, error) {
 	b, err := r.load(res, src.Spec.Path)
 	if err != nil {
 		return nil, reasonOf(err), err
 	}
 	req := verify.Requirement{Requires: src.Spec.Verify.Requires, Threshold: src.Spec.Verify.Threshold}
-	signers, err := verify.Verify(b.ManifestBytes, b.Signatures, keys, req)
+	signers, err := t.check(b, req)
 	if err != nil {
 		return nil, reasonOf(err), err
 	}

@@ -113,12 +113,21 @@ func (r Requirement) check(keys []Key) (map[string]Key, error) {
 }
 
 func (r Requirement) validate(keys map[string]Key) error {
-	if len(keys) == 0 {
+	return r.validateNames(slices.Collect(maps.Keys(keys)))
+}
+
+// validateNames refuses a requirement the signers (key names and keyless identity names) cannot meet.
+func (r Requirement) validateNames(available []string) error {
+	if len(available) == 0 {
 		return bundle.Refuse(ErrInvalidRequirement, "", "no keys to verify with")
+	}
+	known := map[string]bool{}
+	for _, name := range available {
+		known[name] = true
 	}
 	seen := map[string]bool{}
 	for _, name := range r.Requires {
-		if _, ok := keys[name]; !ok {
+		if !known[name] {
 			return bundle.Refuse(ErrInvalidRequirement, "", "required signer %s has no key", name)
 		}
 		if seen[name] {
@@ -126,8 +135,8 @@ func (r Requirement) validate(keys map[string]Key) error {
 		}
 		seen[name] = true
 	}
-	if r.Threshold < 0 || r.Threshold > len(keys) {
-		return bundle.Refuse(ErrInvalidRequirement, "", "threshold %d with %d key(s)", r.Threshold, len(keys))
+	if r.Threshold < 0 || r.Threshold > len(available) {
+		return bundle.Refuse(ErrInvalidRequirement, "", "threshold %d with %d key(s)", r.Threshold, len(available))
 	}
 	return nil
 }
@@ -158,9 +167,24 @@ func (r Requirement) apply(checks []Check, signers []string, keys int) error {
 			strings.Join(failed, ", "), list(signers))
 	}
 	if threshold := max(r.Threshold, 1); len(signers) < threshold {
-		return bundle.Refuse(ErrThresholdNotMet, "", "%d of %d keys must sign, valid: %s", threshold, keys, list(signers))
+		return bundle.Refuse(ErrThresholdNotMet, "", "%d of %d keys must sign, valid: %s%s", threshold, keys,
+			list(signers), invalid(checks))
 	}
 	return nil
+}
+
+// invalid lists the signatures of known signers that do not verify, for a refusal's message ("" without any).
+func invalid(checks []Check) string {
+	var out []string
+	for _, c := range checks {
+		if !c.Valid && c.Key != "" && c.Err != nil && !errors.Is(c.Err, ErrNoSignature) {
+			out = append(out, fmt.Sprintf("%s (%v)", c.Signer, c.Err))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "; not valid: " + strings.Join(out, ", ")
 }
 
 func list(names []string) string {
