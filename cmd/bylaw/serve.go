@@ -46,9 +46,10 @@ func newServeCommand(run serveRunner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run in a cluster: load policies, serve admission, keep the webhook certificate and configurations",
-		Long: "serve runs Bylaw in a Kubernetes cluster. It loads ClusterPolicy, Policy and PolicyException objects, serves\n" +
-			"AdmissionReview v1 validate and mutate requests over HTTPS, creates and renews its CA and serving certificate\n" +
-			"(in the --cert-secret Secret), and registers the webhook configurations the loaded policies need.",
+		Long: "serve runs Bylaw in a Kubernetes cluster. It loads ClusterPolicy, Policy and PolicyException objects and the\n" +
+			"signed bundles of GitSources (verified before they are used), serves AdmissionReview v1 validate and mutate\n" +
+			"requests over HTTPS, creates and renews its CA and serving certificate (in the --cert-secret Secret), and\n" +
+			"registers the webhook configurations the loaded policies need.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := lo.logger(cmd.ErrOrStderr())
