@@ -44,6 +44,7 @@ type Store struct {
 	ready   atomic.Bool
 
 	mu         sync.Mutex
+	waiting    map[string]bool                         // first loads readiness waits for (see Wait)
 	policies   map[string]map[string]*engine.Policy    // source -> key -> policy
 	exceptions map[string]map[string]*engine.Exception // source -> key -> exception
 	subs       []chan struct{}
@@ -51,7 +52,8 @@ type Store struct {
 
 // NewStore returns a Store whose snapshot is empty and not ready.
 func NewStore() *Store {
-	s := &Store{policies: map[string]map[string]*engine.Policy{}, exceptions: map[string]map[string]*engine.Exception{}}
+	s := &Store{policies: map[string]map[string]*engine.Policy{}, exceptions: map[string]map[string]*engine.Exception{},
+		waiting: map[string]bool{}}
 	s.current.Store(&Snapshot{byKind: map[string][]*engine.Policy{}})
 	return s
 }
@@ -59,8 +61,41 @@ func NewStore() *Store {
 // Snapshot returns the snapshot in force. It never returns nil.
 func (s *Store) Snapshot() *Snapshot { return s.current.Load() }
 
-// Ready reports whether the first complete policy set has been loaded (see MarkReady).
-func (s *Store) Ready() bool { return s.ready.Load() }
+// Ready reports whether the first complete policy set has been loaded (see MarkReady) and nothing readiness waits
+// for (see Wait) is outstanding.
+func (s *Store) Ready() bool {
+	if !s.ready.Load() {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.waiting) == 0
+}
+
+// Wait makes readiness wait for the first load of key (a source, or a step such as listing the sources), until Done.
+func (s *Store) Wait(key string) {
+	s.mu.Lock()
+	s.waiting[key] = true
+	s.mu.Unlock()
+}
+
+// Done ends a Wait; it is harmless for a key nobody waits for.
+func (s *Store) Done(key string) {
+	s.mu.Lock()
+	_, was := s.waiting[key]
+	delete(s.waiting, key)
+	s.mu.Unlock()
+	if was {
+		s.notify()
+	}
+}
+
+// Waiting returns the keys readiness still waits for, sorted.
+func (s *Store) Waiting() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedKeys(s.waiting)
+}
 
 // MarkReady records that the first complete policy set is in the store; admission is served from then on.
 func (s *Store) MarkReady() {

@@ -141,3 +141,18 @@ func TestStoreOtherSources(t *testing.T) {
 	assert.Equal(t, []string{"cluster", "git-a"}, s.OtherSources("git-b", "p"))
 	assert.Empty(t, s.OtherSources("git-b", "q"))
 }
+
+func TestStoreReadinessWaitsForFirstLoads(t *testing.T) {
+	s := policy.NewStore()
+	s.Wait("gitsources")
+	s.MarkReady()
+	assert.False(t, s.Ready(), "still listing the sources")
+	s.Wait("gitsource/ns/a")
+	s.Done("gitsources")
+	assert.Equal(t, []string{"gitsource/ns/a"}, s.Waiting())
+	assert.False(t, s.Ready())
+	s.Done("gitsource/ns/a")
+	s.Done("gitsource/ns/a")
+	assert.True(t, s.Ready())
+	assert.Empty(t, s.Waiting())
+}

@@ -139,8 +139,12 @@ func TestGitServerDown(t *testing.T) {
 	repo.publish(bundleSpec{version: 1, policies: goodPolicies("v1"), signers: []string{"release"}})
 	src := e.source("flaky", "flaky", "release")
 	r := e.reconciler()
+	e.store.MarkReady()
+	e.store.Wait(gitsource.SourceName(types.NamespacedName{Namespace: src.Namespace, Name: src.Name}))
+	require.False(t, e.store.Ready(), "readiness waits for the source's first load")
 	got, err := e.reconcile(r, src)
 	require.NoError(t, err)
+	require.True(t, e.store.Ready(), "the first reconcile ends the wait")
 	before := e.inForce()
 
 	e.down.Store(true)

@@ -44,8 +44,9 @@ type Reconciler struct {
 	// Verifications counts the bundles verified: an unchanged revision does not add one.
 	Verifications atomic.Int64
 
-	mu   sync.Mutex
-	seen map[types.NamespacedName]string // the input (revision, spec, keys, trusted root) last verified, applied or refused
+	mu    sync.Mutex
+	seen  map[types.NamespacedName]string // the input (revision, spec, keys, trusted root) last verified, applied or refused
+	tried map[types.NamespacedName]bool   // sources reconciled at least once
 }
 
 // ownedConditions are the conditions this controller writes.
@@ -66,6 +67,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		if apierrors.IsNotFound(err) {
 			r.forget(req.NamespacedName)
 			r.Store.ReplaceSource(SourceName(req.NamespacedName), nil, nil)
+			r.settle(req.NamespacedName)
 			log.Info("source deleted; its policies are removed")
 			return ctrl.Result{}, nil
 		}
@@ -81,6 +83,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		if err := r.patchStatus(ctx, patcher, src); err != nil && retErr == nil {
 			retErr = err
 		}
+		r.settle(req.NamespacedName)
 	}()
 	if src.Spec.Suspend {
 		conditions.MarkTrue(src, meta.ReadyCondition, ReasonSuspended, "suspended; %s", inForce(src))

@@ -17,7 +17,7 @@ import (
 )
 
 // SetupWithManager registers the controller; triggers (for example the push hook) enqueue a source at once. It runs
-// on every replica.
+// on every replica, and readiness waits for the first load of every GitSource present at start (firstLoadGate).
 func (r *Reconciler) SetupWithManager(mgr manager.Manager, triggers <-chan event.GenericEvent) error {
 	b := ctrl.NewControllerManagedBy(mgr).Named("gitsource").
 		For(&v1alpha1.GitSource{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
@@ -28,5 +28,6 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, triggers <-chan event
 	if err := b.Complete(r); err != nil {
 		return fmt.Errorf("setting up the gitsource controller: %w", err)
 	}
-	return nil
+	r.Store.Wait(listingKey)
+	return mgr.Add(&firstLoadGate{r: r, mgr: mgr, timeout: DefaultFirstLoadTimeout})
 }
