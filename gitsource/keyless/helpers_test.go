@@ -1,7 +1,6 @@
 package keyless
 
 import (
-	"encoding/base64"
 	"encoding/hex"
 	"testing"
 
@@ -10,9 +9,10 @@ import (
 	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
-	"github.com/sigstore/sigstore-go/pkg/tlog"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/bylaw-dev/bylaw/tests/bundlerepo"
 )
 
 const (
@@ -101,7 +101,7 @@ func sign(t testing.TB, vs *ca.VirtualSigstore, subject, issuer string, artifact
 			Certificate: &protocommon.X509Certificate{RawBytes: vc.Certificate().Raw}},
 	}
 	if !o.noTlog {
-		material.TlogEntries = []*protorekor.TransparencyLogEntry{logEntry(t, vs, te)}
+		material.TlogEntries = []*protorekor.TransparencyLogEntry{bundlerepo.LogEntry(t, vs, te)}
 	}
 	if !o.noTimestamp {
 		stamps, err := te.Timestamps()
@@ -120,36 +120,6 @@ func sign(t testing.TB, vs *ca.VirtualSigstore, subject, issuer string, artifact
 	data, err := protojson.Marshal(pb)
 	require.NoError(t, err)
 	return data
-}
-
-// logEntry turns the test entity's log entry into what Rekor v1 returns: index 0 of a one-entry log, with a signed
-// entry timestamp and an inclusion proof with a signed checkpoint.
-func logEntry(t testing.TB, vs *ca.VirtualSigstore, te *ca.TestEntity) *protorekor.TransparencyLogEntry {
-	t.Helper()
-	entries, err := te.TlogEntries()
-	require.NoError(t, err)
-	body := entries[0].TransparencyLogEntry().GetCanonicalizedBody()
-	integrated := entries[0].IntegratedTime().Unix()
-	logID, err := vs.RekorLogID()
-	require.NoError(t, err)
-	rawID, err := hex.DecodeString(logID)
-	require.NoError(t, err)
-	set, err := vs.RekorSignPayload(tlog.RekorPayload{Body: base64.StdEncoding.EncodeToString(body),
-		IntegratedTime: integrated, LogIndex: 0, LogID: logID})
-	require.NoError(t, err)
-	proof, err := vs.GetInclusionProof(body)
-	require.NoError(t, err)
-	rootHash, err := hex.DecodeString(*proof.RootHash)
-	require.NoError(t, err)
-	return &protorekor.TransparencyLogEntry{
-		LogIndex:          0,
-		LogId:             &protocommon.LogId{KeyId: rawID},
-		KindVersion:       &protorekor.KindVersion{Kind: "hashedrekord", Version: "0.0.1"},
-		IntegratedTime:    integrated,
-		InclusionPromise:  &protorekor.InclusionPromise{SignedEntryTimestamp: set},
-		InclusionProof:    &protorekor.InclusionProof{LogIndex: *proof.LogIndex, RootHash: rootHash, TreeSize: *proof.TreeSize, Checkpoint: &protorekor.Checkpoint{Envelope: *proof.Checkpoint}},
-		CanonicalizedBody: body,
-	}
 }
 
 func ciIdentity(name string) Identity {

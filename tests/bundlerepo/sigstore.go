@@ -86,7 +86,7 @@ func (s *Sigstore) Sign(t testing.TB, subject, issuer string, artifact []byte) [
 		VerificationMaterial: &protobundle.VerificationMaterial{
 			Content: &protobundle.VerificationMaterial_Certificate{
 				Certificate: &protocommon.X509Certificate{RawBytes: vc.Certificate().Raw}},
-			TlogEntries: []*protorekor.TransparencyLogEntry{logEntry(t, vs, te)},
+			TlogEntries: []*protorekor.TransparencyLogEntry{LogEntry(t, vs, te)},
 			TimestampVerificationData: &protobundle.TimestampVerificationData{
 				Rfc3161Timestamps: []*protocommon.RFC3161SignedTimestamp{{SignedTimestamp: stamps[0]}}},
 		},
@@ -100,9 +100,9 @@ func (s *Sigstore) Sign(t testing.TB, subject, issuer string, artifact []byte) [
 	return data
 }
 
-// logEntry is the test entity's entry as Rekor v1 returns it: index 0 of a one-entry log, with a signed entry
+// LogEntry is the test entity's entry as Rekor v1 returns it: index 0 of a one-entry log, with a signed entry
 // timestamp and an inclusion proof with a signed checkpoint.
-func logEntry(t testing.TB, vs *ca.VirtualSigstore, te *ca.TestEntity) *protorekor.TransparencyLogEntry {
+func LogEntry(t testing.TB, vs *ca.VirtualSigstore, te *ca.TestEntity) *protorekor.TransparencyLogEntry {
 	t.Helper()
 	entries, err := te.TlogEntries()
 	require.NoError(t, err)
