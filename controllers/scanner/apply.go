@@ -1,0 +1,128 @@
+package scanner
+
+import (
+	"context"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+)
+
+// apply brings the watches in line with a snapshot: kinds no policy matches any more lose their watch and results,
+// new kinds get a watch, removed policies lose their results, and the kinds of added or changed policies are scanned
+// again. first marks the snapshot in force at start: its scans decide Synced.
+func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) {
+	log := logr.FromContextOrDiscard(ctx)
+	res := newResolver(s.Mapper)
+	cur := map[string]*engine.Policy{}
+	wanted := map[schema.GroupVersionResource]target{}
+	affected := map[schema.GroupVersionResource]bool{}
+	complete := true
+	for _, p := range snap.Policies {
+		if !scanned(p) {
+			continue
+		}
+		ts, err := res.targetsOf(p)
+		if err != nil {
+			log.Error(err, "resolving the kinds of a policy; keeping every watch", "policy", p.Key())
+			complete = false
+			continue
+		}
+		cur[p.Key()] = p
+		for _, t := range ts {
+			wanted[t.gvr] = t
+			if s.prev[p.Key()] != p {
+				affected[t.gvr] = true
+			}
+		}
+	}
+	s.dropRemoved(ctx, res, cur, affected)
+	for sel, w := range res.warnings {
+		log.V(1).Info("kind not scanned", "selector", sel, "reason", w)
+	}
+	s.mu.Lock()
+	if complete {
+		s.unwatchUnwanted(wanted)
+	}
+	for gvr, t := range wanted {
+		if _, ok := s.watches[gvr]; !ok {
+			s.watch(ctx, t)
+			affected[gvr] = true
+		}
+	}
+	s.queueScans(affected, first)
+	s.mu.Unlock()
+	s.prev = cur
+	s.Metrics.setWatched(len(wanted))
+}
+
+// dropRemoved forgets the results of policies that left the scanned set, and marks the kinds that the previous
+// version of each removed or changed policy matched, so that their stale results are replaced.
+func (s *Scanner) dropRemoved(ctx context.Context, res *resolver, cur map[string]*engine.Policy,
+	affected map[schema.GroupVersionResource]bool) {
+	changed := false
+	for key, old := range s.prev {
+		if cur[key] == old {
+			continue
+		}
+		if cur[key] == nil && s.Book.DeletePolicy(key) {
+			changed = true
+		}
+		ts, err := res.targetsOf(old)
+		if err != nil {
+			logr.FromContextOrDiscard(ctx).Error(err, "resolving the kinds of a replaced policy", "policy", key)
+			continue
+		}
+		for _, t := range ts {
+			affected[t.gvr] = true
+		}
+	}
+	if changed {
+		s.changed()
+	}
+}
+
+// unwatchUnwanted stops the watches of kinds no policy matches and forgets their objects' results. Called with mu held.
+func (s *Scanner) unwatchUnwanted(wanted map[schema.GroupVersionResource]target) {
+	dropped := false
+	for gvr, w := range s.watches {
+		if _, ok := wanted[gvr]; ok {
+			continue
+		}
+		dropped = w.forgetAll(s.Book) || dropped
+		w.cancel()
+		delete(s.watches, gvr)
+	}
+	if dropped {
+		s.changed()
+	}
+}
+
+// queueScans queues a scan of every affected kind that is watched. Called with mu held.
+func (s *Scanner) queueScans(affected map[schema.GroupVersionResource]bool, first bool) {
+	for gvr := range affected {
+		w, ok := s.watches[gvr]
+		if !ok {
+			continue
+		}
+		if first {
+			w.initial = true
+		}
+		s.queue.Add(item{gvr: gvr, scan: true})
+	}
+	if first {
+		s.checkSynced()
+	}
+}
+
+// checkSynced marks the scanner synced once no watch waits for its first scan. Called with mu held.
+func (s *Scanner) checkSynced() {
+	for _, w := range s.watches {
+		if w.initial {
+			return
+		}
+	}
+	s.synced.Store(true)
+}

@@ -1,0 +1,136 @@
+package scanner
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"golang.org/x/time/rate"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/util/workqueue"
+
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/reports"
+)
+
+// NamespaceLabels gives the labels of a namespace, for namespaceSelector.
+type NamespaceLabels interface {
+	NamespaceLabels(ctx context.Context, name string) (map[string]string, error)
+}
+
+// Scanner evaluates existing resources against the background policies of the store and records the results in the
+// book. It is a manager.Runnable that runs on the elected leader only.
+type Scanner struct {
+	Store  *policy.Store
+	Engine *engine.Engine
+	Book   *reports.Book
+	// Loader serves context entries; nil when no policy needs them.
+	Loader engine.Loader
+	// Namespaces gives namespace labels; nil leaves them empty.
+	Namespaces NamespaceLabels
+	Metadata   metadata.Interface
+	Dynamic    dynamic.Interface
+	Mapper     meta.RESTMapper
+	Options    Options
+	// Changed, when set, is called after results in the book changed (a report writer's poke).
+	Changed func()
+	// Metrics may be nil.
+	Metrics *Metrics
+
+	synced  atomic.Bool
+	queue   workqueue.TypedRateLimitingInterface[item]
+	mu      sync.Mutex
+	watches map[schema.GroupVersionResource]*watch
+	// prev holds the background policies of the last applied snapshot, by key.
+	prev map[string]*engine.Policy
+}
+
+// item is one unit of work: an object, or every object of a kind when name is empty and scan is true.
+type item struct {
+	gvr       schema.GroupVersionResource
+	namespace string
+	name      string
+	scan      bool
+}
+
+// NeedLeaderElection makes the scanner run on the leader only.
+func (s *Scanner) NeedLeaderElection() bool { return true }
+
+// Synced reports whether the first scan of every kind watched at start is in the book.
+func (s *Scanner) Synced() bool { return s.synced.Load() }
+
+// Start runs the scanner until ctx is done.
+func (s *Scanner) Start(ctx context.Context) error {
+	log := logr.FromContextOrDiscard(ctx).WithName("scanner")
+	ctx = logr.NewContext(ctx, log)
+	s.Options = s.Options.withDefaults()
+	s.watches = map[schema.GroupVersionResource]*watch{}
+	s.queue = workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.NewTypedMaxOfRateLimiter(
+		workqueue.NewTypedItemExponentialFailureRateLimiter[item](100*time.Millisecond, 2*time.Minute),
+		&workqueue.TypedBucketRateLimiter[item]{Limiter: rate.NewLimiter(rate.Limit(s.Options.Rate), s.Options.Burst)},
+	), workqueue.TypedRateLimitingQueueConfig[item]{Name: "bylaw-scanner"})
+	updates, unsubscribe := s.Store.Subscribe()
+	defer unsubscribe()
+	var workers sync.WaitGroup
+	for range s.Options.Workers {
+		workers.Go(func() { s.work(ctx) })
+	}
+	defer func() {
+		s.queue.ShutDown()
+		workers.Wait()
+		s.stopWatches()
+	}()
+	if !s.waitForPolicies(ctx) {
+		return nil
+	}
+	s.apply(ctx, s.Store.Snapshot(), true)
+	full := time.NewTicker(s.Options.FullScanInterval)
+	defer full.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-updates:
+			s.apply(ctx, s.Store.Snapshot(), false)
+		case <-full.C:
+			s.apply(ctx, s.Store.Snapshot(), false) // picks up kinds the API server serves since
+			s.scanAll()
+		}
+	}
+}
+
+// waitForPolicies waits until the store holds the first complete policy set, so that a partial set does not start
+// the scan (and a report writer's pruning) too early.
+func (s *Scanner) waitForPolicies(ctx context.Context) bool {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !s.Store.Ready() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+	return true
+}
+
+// scanAll queues a scan of every watched kind.
+func (s *Scanner) scanAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for gvr := range s.watches {
+		s.queue.Add(item{gvr: gvr, scan: true})
+	}
+}
+
+func (s *Scanner) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+}

@@ -1,0 +1,130 @@
+package scanner_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/bylaw-dev/bylaw/controllers/scanner"
+)
+
+// policyDoc returns a background ClusterPolicy whose one rule checks pattern on kinds.
+func policyDoc(name string, background bool, kinds, pattern, extraMatch string) string {
+	return fmt.Sprintf(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: %s
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  background: %t
+  rules:
+  - name: check
+    match:
+      any:
+      - resources:
+          kinds: [%s]
+%s
+    validate:
+      failureAction: Audit
+      message: "%s fails"
+      pattern:
+%s
+`, name, background, kinds, extraMatch, name, pattern)
+}
+
+var (
+	requireTeam = policyDoc("require-team", true, "Pod", "        metadata:\n          labels:\n            team: \"?*\"", "")
+	noLatest    = policyDoc("no-latest", true, "Pod", "        spec:\n          containers:\n          - image: \"!*:latest\"", "")
+	cmNoLatest  = policyDoc("no-latest", true, "ConfigMap", "        metadata:\n          name: \"?*\"", "")
+)
+
+func TestScanFollowsObjects(t *testing.T) {
+	h := start(t, scanner.Options{}, requireTeam)
+	ns := h.namespace("scan-objects", nil)
+	team := map[string]string{"team": "a"}
+	h.pod(ns, "before-1", team)
+	h.pod(ns, "before-2", nil)
+	h.eventually(ns, summaryCounts{Pass: 1, Fail: 1})
+	require.Eventually(t, h.scanner.Synced, 10*time.Second, 20*time.Millisecond)
+
+	h.pod(ns, "new-fail", nil)
+	h.eventually(ns, summaryCounts{Pass: 1, Fail: 2})
+
+	ctx := context.Background()
+	p, err := h.kube.CoreV1().Pods(ns).Get(ctx, "new-fail", metav1.GetOptions{})
+	require.NoError(t, err)
+	p.Labels = team
+	_, err = h.kube.CoreV1().Pods(ns).Update(ctx, p, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	h.eventually(ns, summaryCounts{Pass: 2, Fail: 1})
+
+	require.NoError(t, h.kube.CoreV1().Pods(ns).Delete(ctx, "before-2", metav1.DeleteOptions{}))
+	h.eventually(ns, summaryCounts{Pass: 2})
+}
+
+func TestScanStartsOnExistingObjects(t *testing.T) {
+	// Objects that exist before the scanner starts are scanned, and Synced waits for that scan.
+	boot := start(t, scanner.Options{}) // only to create objects with its client
+	ns := boot.namespace("scan-existing", nil)
+	for i := range 20 {
+		labels := map[string]string{"team": "a"}
+		if i%4 == 0 {
+			labels = nil
+		}
+		boot.pod(ns, fmt.Sprintf("p-%d", i), labels)
+	}
+	boot.stop()
+	h := start(t, scanner.Options{}, requireTeam)
+	require.Eventually(t, h.scanner.Synced, 30*time.Second, 20*time.Millisecond)
+	// Synced means the first scan is in the book: no polling needed.
+	require.Equal(t, summaryCounts{Pass: 15, Fail: 5}, h.summary(ns))
+}
+
+func TestScanFollowsPolicySnapshots(t *testing.T) {
+	h := start(t, scanner.Options{}, requireTeam)
+	ns := h.namespace("scan-snapshots", nil)
+	h.pod(ns, "a", map[string]string{"team": "a"})
+	h.pod(ns, "b", nil)
+	h.eventually(ns, summaryCounts{Pass: 1, Fail: 1})
+
+	h.setPolicies(requireTeam, noLatest) // a new policy: its results join
+	h.eventually(ns, summaryCounts{Pass: 3, Fail: 1})
+
+	h.setPolicies(noLatest) // a removed policy: its results go
+	h.eventually(ns, summaryCounts{Pass: 2})
+
+	h.setPolicies(cmNoLatest) // the policy now matches ConfigMaps: Pod results go, ConfigMaps are scanned
+	h.eventually(ns, summaryCounts{})
+	_, err := h.kube.CoreV1().ConfigMaps(ns).Create(context.Background(),
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings", Namespace: ns}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	h.eventually(ns, summaryCounts{Pass: 1})
+
+	h.setPolicies() // no policy: no watch, no result
+	h.eventually(ns, summaryCounts{})
+}
+
+func TestScanSkipsWhatIsNotForIt(t *testing.T) {
+	admissionOnly := policyDoc("admission-only", false, "Pod", "        metadata:\n          labels:\n            team: \"?*\"", "")
+	prodOnly := policyDoc("prod-only", true, "Pod", "        metadata:\n          labels:\n            team: \"?*\"",
+		"          namespaceSelector:\n            matchLabels:\n              env: prod")
+	boot := start(t, scanner.Options{})
+	excluded := boot.namespace("scan-excluded", map[string]string{"env": "prod"})
+	boot.stop()
+	h := start(t, scanner.Options{Excluded: []string{excluded}}, admissionOnly, prodOnly)
+	prod := h.namespace("scan-prod", map[string]string{"env": "prod"})
+	dev := h.namespace("scan-dev", map[string]string{"env": "dev"})
+	for _, ns := range []string{excluded, prod, dev} {
+		h.pod(ns, "p", nil)
+	}
+	h.eventually(prod, summaryCounts{Fail: 1})
+	require.Eventually(t, h.scanner.Synced, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, summaryCounts{}, h.summary(excluded), "excluded namespace")
+	require.Equal(t, summaryCounts{}, h.summary(dev), "namespaceSelector does not select dev")
+}

@@ -1,0 +1,104 @@
+package scanner
+
+import (
+	"context"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/metadata/metadatainformer"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/bylaw-dev/bylaw/reports"
+)
+
+// watch is the metadata-only informer of one kind.
+type watch struct {
+	target   target
+	informer cache.SharedIndexInformer
+	cancel   context.CancelFunc
+	// initial is true until the first scan of a kind watched at start is done.
+	initial bool
+}
+
+// watch starts the informer of t. Objects listed when it starts are not queued one by one: a scan of the kind
+// follows. Called with mu held.
+func (s *Scanner) watch(ctx context.Context, t target) {
+	inf := metadatainformer.NewFilteredMetadataInformer(s.Metadata, t.gvr, metav1.NamespaceAll, 0, cache.Indexers{}, nil).Informer()
+	_, _ = inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initialList bool) {
+			if !initialList {
+				s.enqueue(t, obj)
+			}
+		},
+		UpdateFunc: func(oldObj, newObj any) {
+			o, okOld := oldObj.(*metav1.PartialObjectMetadata)
+			n, okNew := newObj.(*metav1.PartialObjectMetadata)
+			if !okOld || !okNew || o.ResourceVersion != n.ResourceVersion {
+				s.enqueue(t, newObj)
+			}
+		},
+		DeleteFunc: func(obj any) { s.forget(t, obj) },
+	})
+	wctx, cancel := context.WithCancel(ctx)
+	go inf.RunWithContext(wctx)
+	s.watches[t.gvr] = &watch{target: t, informer: inf, cancel: cancel}
+}
+
+func (s *Scanner) enqueue(t target, obj any) {
+	m, ok := obj.(*metav1.PartialObjectMetadata)
+	if !ok || s.excluded(m.Namespace) {
+		return
+	}
+	s.queue.Add(item{gvr: t.gvr, namespace: m.Namespace, name: m.Name})
+}
+
+// forget drops the results of a deleted object at once.
+func (s *Scanner) forget(t target, obj any) {
+	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	m, ok := obj.(*metav1.PartialObjectMetadata)
+	if !ok {
+		return
+	}
+	if s.Book.Delete(resourceOf(t, m)) {
+		s.changed()
+	}
+}
+
+// forgetAll drops the results of every object the informer knows and reports whether any was dropped.
+func (w *watch) forgetAll(book *reports.Book) bool {
+	dropped := false
+	for _, obj := range w.informer.GetStore().List() {
+		if m, ok := obj.(*metav1.PartialObjectMetadata); ok {
+			dropped = book.Delete(resourceOf(w.target, m)) || dropped
+		}
+	}
+	return dropped
+}
+
+// exists reports whether the informer, once synced, still holds the object: false only when it is known to be gone.
+func (w *watch) exists(namespace, name string) bool {
+	if !w.informer.HasSynced() {
+		return true
+	}
+	key := name
+	if namespace != "" {
+		key = namespace + "/" + name
+	}
+	_, ok, err := w.informer.GetStore().GetByKey(key)
+	return ok || err != nil
+}
+
+func resourceOf(t target, m *metav1.PartialObjectMetadata) reports.Resource {
+	return reports.Resource{APIVersion: t.gvk.GroupVersion().String(), Kind: t.gvk.Kind,
+		Namespace: m.Namespace, Name: m.Name, UID: m.UID}
+}
+
+func (s *Scanner) stopWatches() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for gvr, w := range s.watches {
+		w.cancel()
+		delete(s.watches, gvr)
+	}
+}
