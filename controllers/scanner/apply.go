@@ -10,7 +10,7 @@ import (
 	"github.com/bylaw-dev/bylaw/policy"
 )
 
-// apply brings the watches in line with a snapshot: kinds no policy matches any more lose their watch and results,
+// apply brings the watches in line with a snapshot: kinds no policy reports on any more lose their watch and results,
 // new kinds get a watch, removed policies lose their results, and the kinds of added or changed policies are scanned
 // again. first marks the snapshot in force at start: its scans decide Synced.
 func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) {
@@ -21,7 +21,7 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 	affected := map[schema.GroupVersionResource]bool{}
 	complete := true
 	for _, p := range snap.Policies {
-		if !scanned(p) {
+		if !reported(p) {
 			continue
 		}
 		ts, err := res.targetsOf(p)
@@ -32,8 +32,9 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 		}
 		cur[p.Key()] = p
 		for _, t := range ts {
+			t.evaluate = wanted[t.gvr].evaluate || scanned(p)
 			wanted[t.gvr] = t
-			if s.prev[p.Key()] != p {
+			if s.prev[p.Key()] != p && scanned(p) {
 				affected[t.gvr] = true
 			}
 		}
@@ -47,10 +48,12 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 		s.unwatchUnwanted(wanted)
 	}
 	for gvr, t := range wanted {
-		if _, ok := s.watches[gvr]; !ok {
-			s.watch(ctx, t)
-			affected[gvr] = true
+		if w, ok := s.watches[gvr]; ok {
+			w.target = t
+			continue
 		}
+		s.watch(ctx, t, first)
+		delete(affected, gvr) // scanned once its informer has synced
 	}
 	s.queueScans(affected, first)
 	s.mu.Unlock()
@@ -67,7 +70,9 @@ func (s *Scanner) dropRemoved(ctx context.Context, res *resolver, cur map[string
 		if cur[key] == old {
 			continue
 		}
-		if cur[key] == nil && s.Book.DeletePolicy(key) {
+		// A removed policy's results go; so do the admission results of a changed admission-only policy, which
+		// no scan replaces.
+		if (cur[key] == nil || !scanned(cur[key])) && s.Book.DeletePolicy(key) {
 			changed = true
 		}
 		ts, err := res.targetsOf(old)
@@ -104,7 +109,7 @@ func (s *Scanner) unwatchUnwanted(wanted map[schema.GroupVersionResource]target)
 func (s *Scanner) queueScans(affected map[schema.GroupVersionResource]bool, first bool) {
 	for gvr := range affected {
 		w, ok := s.watches[gvr]
-		if !ok {
+		if !ok || !w.target.evaluate {
 			continue
 		}
 		if first {

@@ -16,6 +16,9 @@ type target struct {
 	gvr        schema.GroupVersionResource
 	gvk        schema.GroupVersionKind
 	namespaced bool
+	// evaluate is true when a background policy matches the kind; a kind only admission-only policies match is
+	// watched for deletions alone.
+	evaluate bool
 }
 
 // resolver resolves the kind selectors of rules to targets, remembering each selector for one snapshot.
@@ -29,11 +32,10 @@ func newResolver(mapper meta.RESTMapper) *resolver {
 	return &resolver{mapper: mapper, cache: map[string][]target{}, warnings: map[string]string{}}
 }
 
-// scanned reports whether the scanner evaluates p: a background policy with validate rules.
-func scanned(p *engine.Policy) bool {
-	if !p.Background {
-		return false
-	}
+// reported reports whether p has validate rules, whose results reach the reports: from the scanner or, for a policy
+// that is not a background one, from admission. The kinds of every such policy are watched, so that the results of
+// deleted objects go.
+func reported(p *engine.Policy) bool {
 	for _, r := range p.Rules {
 		if r.Type == engine.RuleValidate {
 			return true
@@ -41,6 +43,9 @@ func scanned(p *engine.Policy) bool {
 	}
 	return false
 }
+
+// scanned reports whether the scanner evaluates p: a background policy with validate rules.
+func scanned(p *engine.Policy) bool { return p.Background && reported(p) }
 
 // targetsOf returns the kinds the validate rules of p match.
 func (r *resolver) targetsOf(p *engine.Policy) ([]target, error) {

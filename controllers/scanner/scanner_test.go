@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/bylaw-dev/bylaw/controllers/scanner"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/reports"
 )
 
 // policyDoc returns a background ClusterPolicy whose one rule checks pattern on kinds.
@@ -127,4 +129,28 @@ func TestScanSkipsWhatIsNotForIt(t *testing.T) {
 	require.Eventually(t, h.scanner.Synced, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, summaryCounts{}, h.summary(excluded), "excluded namespace")
 	require.Equal(t, summaryCounts{}, h.summary(dev), "namespaceSelector does not select dev")
+}
+
+func TestAdmissionResultsFollowObjects(t *testing.T) {
+	// Results the webhook records for an admission-only policy are not re-evaluated by the scanner, but they go with
+	// their object, and with the policy when it changes or goes.
+	admissionOnly := policyDoc("admission-only", false, "Pod", "        metadata:\n          labels:\n            team: \"?*\"", "")
+	h := start(t, scanner.Options{}, admissionOnly)
+	ns := h.namespace("scan-admission", nil)
+	pod := h.pod(ns, "p", nil)
+	other := h.pod(ns, "q", nil)
+	p := h.store.Snapshot().Policies[0]
+	for _, obj := range []*corev1.Pod{pod, other} {
+		h.book.Update(reports.Resource{APIVersion: "v1", Kind: "Pod", Namespace: ns, Name: obj.Name, UID: obj.UID},
+			[]engine.PolicyResult{{Policy: p, Rules: []engine.RuleResult{{Rule: "check", Status: engine.StatusFail,
+				Action: engine.ActionAudit, Message: "no team"}}}})
+	}
+	require.Eventually(t, h.scanner.Synced, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, summaryCounts{Fail: 2}, h.summary(ns), "the scanner does not evaluate admission-only policies")
+
+	require.NoError(t, h.kube.CoreV1().Pods(ns).Delete(context.Background(), "p", metav1.DeleteOptions{}))
+	h.eventually(ns, summaryCounts{Fail: 1})
+
+	h.setPolicies(policyDoc("admission-only", false, "Pod", "        metadata:\n          labels:\n            owner: \"?*\"", ""))
+	h.eventually(ns, summaryCounts{})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/metadata/metadatainformer"
 	"k8s.io/client-go/tools/cache"
 
@@ -20,8 +21,9 @@ type watch struct {
 }
 
 // watch starts the informer of t. Objects listed when it starts are not queued one by one: a scan of the kind
-// follows. Called with mu held.
-func (s *Scanner) watch(ctx context.Context, t target) {
+// follows once the informer has synced, so that every object is either in that scan's LIST or in a later event.
+// initial marks a kind watched at start, whose first scan decides Synced. Called with mu held.
+func (s *Scanner) watch(ctx context.Context, t target, initial bool) {
 	inf := metadatainformer.NewFilteredMetadataInformer(s.Metadata, t.gvr, metav1.NamespaceAll, 0, cache.Indexers{}, nil).Informer()
 	_, _ = inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
 		AddFunc: func(obj any, initialList bool) {
@@ -40,15 +42,28 @@ func (s *Scanner) watch(ctx context.Context, t target) {
 	})
 	wctx, cancel := context.WithCancel(ctx)
 	go inf.RunWithContext(wctx)
-	s.watches[t.gvr] = &watch{target: t, informer: inf, cancel: cancel}
+	s.watches[t.gvr] = &watch{target: t, informer: inf, cancel: cancel, initial: initial && t.evaluate}
+	go func() {
+		if cache.WaitForCacheSync(wctx.Done(), inf.HasSynced) && t.evaluate {
+			s.queue.Add(item{gvr: t.gvr, scan: true})
+		}
+	}()
 }
 
 func (s *Scanner) enqueue(t target, obj any) {
 	m, ok := obj.(*metav1.PartialObjectMetadata)
-	if !ok || s.excluded(m.Namespace) {
+	if !ok || s.excluded(m.Namespace) || !s.evaluates(t.gvr) {
 		return
 	}
 	s.queue.Add(item{gvr: t.gvr, namespace: m.Namespace, name: m.Name})
+}
+
+// evaluates reports whether the objects of a kind are evaluated (not only watched for deletions).
+func (s *Scanner) evaluates(gvr schema.GroupVersionResource) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.watches[gvr]
+	return ok && w.target.evaluate
 }
 
 // forget drops the results of a deleted object at once.

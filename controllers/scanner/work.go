@@ -44,12 +44,16 @@ func (s *Scanner) next(ctx context.Context) bool {
 func (s *Scanner) process(ctx context.Context, it item) error {
 	s.mu.Lock()
 	w, ok := s.watches[it.gvr]
+	var t target
+	if ok {
+		t = w.target
+	}
 	s.mu.Unlock()
-	if !ok {
-		return nil // the kind left the policies since
+	if !ok || !t.evaluate {
+		return nil // the kind left the background policies since
 	}
 	if it.scan {
-		if err := s.scanKind(ctx, w); err != nil {
+		if err := s.scanKind(ctx, w, t); err != nil {
 			return err
 		}
 		s.mu.Lock()
@@ -58,17 +62,17 @@ func (s *Scanner) process(ctx context.Context, it item) error {
 		s.mu.Unlock()
 		return nil
 	}
-	return s.scanObject(ctx, w, it.namespace, it.name)
+	return s.scanObject(ctx, w, t, it.namespace, it.name)
 }
 
 // scanKind evaluates every object of a kind, a page at a time.
-func (s *Scanner) scanKind(ctx context.Context, w *watch) error {
+func (s *Scanner) scanKind(ctx context.Context, w *watch, t target) error {
 	changed := false
 	opts := metav1.ListOptions{Limit: s.Options.PageSize}
 	for {
-		list, err := s.Dynamic.Resource(w.target.gvr).List(ctx, opts)
+		list, err := s.Dynamic.Resource(t.gvr).List(ctx, opts)
 		if err != nil {
-			return fmt.Errorf("listing %s: %w", w.target.gvr.String(), err)
+			return fmt.Errorf("listing %s: %w", t.gvr.String(), err)
 		}
 		for i := range list.Items {
 			changed = s.record(ctx, w, &list.Items[i]) || changed
@@ -84,13 +88,13 @@ func (s *Scanner) scanKind(ctx context.Context, w *watch) error {
 }
 
 // scanObject evaluates one object that was created or changed.
-func (s *Scanner) scanObject(ctx context.Context, w *watch, namespace, name string) error {
-	obj, err := s.Dynamic.Resource(w.target.gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+func (s *Scanner) scanObject(ctx context.Context, w *watch, t target, namespace, name string) error {
+	obj, err := s.Dynamic.Resource(t.gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil // gone: its delete event drops its results
 	}
 	if err != nil {
-		return fmt.Errorf("reading %s %s/%s: %w", w.target.gvk.Kind, namespace, name, err)
+		return fmt.Errorf("reading %s %s/%s: %w", t.gvk.Kind, namespace, name, err)
 	}
 	if s.record(ctx, w, obj) {
 		s.changed()
