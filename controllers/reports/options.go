@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"time"
+
+	"github.com/bylaw-dev/bylaw/reports"
+)
+
+// Defaults of Options.
+const (
+	// DefaultInterval is the time between two looks at the Book when nobody pokes the Writer.
+	DefaultInterval = 2 * time.Second
+	// DefaultWriteRate is the number of report writes and deletes per second.
+	DefaultWriteRate = 20
+	// DefaultWorkers is the number of namespaces written at once.
+	DefaultWorkers = 2
+	// DefaultRetryBase and DefaultRetryMax bound the per-namespace backoff of a failed write.
+	DefaultRetryBase = 500 * time.Millisecond
+	DefaultRetryMax  = 5 * time.Minute
+	// DefaultPageSize is the number of reports a LIST of the existing reports returns per page.
+	DefaultPageSize = 500
+	// FieldOwner is the field manager of the server-side applies of the reports.
+	FieldOwner = "bylaw-reports"
+)
+
+// Options tune the Writer. The zero value gives the defaults and never prunes.
+type Options struct {
+	// Interval is the time between two looks at the Book when nobody pokes the Writer.
+	Interval time.Duration
+	// WriteRate and WriteBurst form the token bucket of writes and deletes: WriteRate per second, WriteBurst at once
+	// (default: WriteRate, at least 1).
+	WriteRate  float64
+	WriteBurst int
+	// Workers is the number of namespaces written at once.
+	Workers int
+	// RetryBase is the first delay before a failed namespace is tried again; it doubles up to RetryMax.
+	RetryBase time.Duration
+	RetryMax  time.Duration
+	// PageSize is the number of reports a LIST of the existing reports returns per page.
+	PageSize int64
+	// Synced reports when the Book holds the producer's first full scan. From then on the Writer deletes the reports
+	// of namespaces without results; nil never prunes.
+	Synced func() bool
+}
+
+// withDefaults returns o with every unset field set to its default.
+func (o Options) withDefaults() Options {
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
+	if o.WriteRate <= 0 {
+		o.WriteRate = DefaultWriteRate
+	}
+	if o.WriteBurst <= 0 {
+		o.WriteBurst = max(1, int(o.WriteRate))
+	}
+	if o.Workers <= 0 {
+		o.Workers = DefaultWorkers
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = DefaultRetryBase
+	}
+	if o.RetryMax < o.RetryBase {
+		o.RetryMax = max(DefaultRetryMax, o.RetryBase)
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
+	}
+	return o
+}
+
+// kindOf returns the kind of the report of namespace.
+func kindOf(namespace string) string {
+	if namespace == reports.ClusterScope {
+		return "ClusterPolicyReport"
+	}
+	return "PolicyReport"
+}
+
+// nameOf returns the name of the report of namespace.
+func nameOf(namespace string) string {
+	if namespace == reports.ClusterScope {
+		return reports.ClusterPolicyReportName
+	}
+	return reports.PolicyReportName
+}

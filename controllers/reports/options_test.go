@@ -1,0 +1,48 @@
+package reports
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestOptionsDefaults(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Options
+		want Options
+	}{
+		{name: "zero value", want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
+			Workers: DefaultWorkers, RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize}},
+		{name: "given values stay",
+			in: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
+				RetryMax: time.Minute, PageSize: 10},
+			want: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
+				RetryMax: time.Minute, PageSize: 10}},
+		{name: "a slow rate still writes one at a time", in: Options{WriteRate: 0.5},
+			want: Options{Interval: DefaultInterval, WriteRate: 0.5, WriteBurst: 1, Workers: DefaultWorkers,
+				RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize}},
+		{name: "the longest retry is never shorter than the first", in: Options{RetryBase: time.Hour},
+			want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
+				Workers: DefaultWorkers, RetryBase: time.Hour, RetryMax: time.Hour, PageSize: DefaultPageSize}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.in.withDefaults())
+		})
+	}
+}
+
+func TestReportIdentity(t *testing.T) {
+	tests := []struct{ namespace, kind, name string }{
+		{namespace: "", kind: "ClusterPolicyReport", name: "bylaw-cpolr"},
+		{namespace: "shop", kind: "PolicyReport", name: "bylaw-polr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			assert.Equal(t, tt.kind, kindOf(tt.namespace))
+			assert.Equal(t, tt.name, nameOf(tt.namespace))
+		})
+	}
+}
