@@ -66,7 +66,7 @@ func TestDefaultKustomization(t *testing.T) {
 	k, err := readKustomization(defaultDir)
 	require.NoError(t, err)
 	assert.Equal(t, bylawNamespace, k.Namespace)
-	assert.Equal(t, []string{"../crds", "../rbac", "../deploy"}, k.Resources)
+	assert.Equal(t, []string{"../crds", "../crds/wgpolicyk8s", "../rbac", "../deploy"}, k.Resources)
 	require.Len(t, k.Labels, 1)
 	assert.Equal(t, map[string]string{"app.kubernetes.io/name": bylawName, "app.kubernetes.io/part-of": bylawName}, k.Labels[0].Pairs)
 	assert.False(t, k.Labels[0].IncludeSelectors, "selectors are written in the manifests; labels must not change them")
@@ -76,10 +76,13 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 	objects := renderDefault(t)
 	want := []string{
 		"CustomResourceDefinition/clusterpolicies.bylaw.dev", "CustomResourceDefinition/gitsources.bylaw.dev",
-		"CustomResourceDefinition/policies.bylaw.dev",
+		"CustomResourceDefinition/policies.bylaw.dev", "CustomResourceDefinition/generaterequests.bylaw.dev",
 		"CustomResourceDefinition/policyexceptions.bylaw.dev",
+		"CustomResourceDefinition/reportsinks.bylaw.dev",
+		"CustomResourceDefinition/policyreports.wgpolicyk8s.io", "CustomResourceDefinition/clusterpolicyreports.wgpolicyk8s.io",
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",
+		"ClusterRole/bylaw:generate", "ClusterRole/bylaw:generate-default", "ClusterRoleBinding/bylaw:generate",
 		"Namespace/bylaw-system", "Deployment/bylaw", "Service/bylaw-webhook", "Service/bylaw-metrics",
 		"PodDisruptionBudget/bylaw", "NetworkPolicy/bylaw",
 	}

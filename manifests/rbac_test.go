@@ -61,7 +61,7 @@ func TestBindingsNameTheServiceAccount(t *testing.T) {
 	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
 		bindings["RoleBinding/"+b.Name] = b.Subjects
 	}
-	assert.Len(t, bindings, 3)
+	assert.Len(t, bindings, 4)
 	for name, subjects := range bindings {
 		assert.Equal(t, want, subjects, name)
 	}
@@ -79,7 +79,8 @@ func grantedRules(t *testing.T, objects []object, namespace string) []rbacv1.Pol
 	t.Helper()
 	roleRules := func(ref rbacv1.RoleRef, bindingNamespace string) []rbacv1.PolicyRule {
 		if ref.Kind == "ClusterRole" {
-			return find[rbacv1.ClusterRole](t, objects, "ClusterRole", ref.Name).Rules
+			role := find[rbacv1.ClusterRole](t, objects, "ClusterRole", ref.Name)
+			return append(slices.Clone(role.Rules), aggregatedRules(objects, role)...)
 		}
 		role := find[rbacv1.Role](t, objects, "Role", ref.Name)
 		require.Equal(t, bindingNamespace, role.Namespace, "Role %s", ref.Name)
@@ -95,6 +96,33 @@ func grantedRules(t *testing.T, objects []object, namespace string) []rbacv1.Pol
 		}
 	}
 	return rules
+}
+
+// aggregatedRules are the rules the controller manager aggregates into role: those of every ClusterRole in objects
+// whose labels one of its selectors matches (the built-in roles bylaw:view aggregates are not among them).
+func aggregatedRules(objects []object, role *rbacv1.ClusterRole) []rbacv1.PolicyRule {
+	if role.AggregationRule == nil {
+		return nil
+	}
+	var rules []rbacv1.PolicyRule
+	for _, other := range all[rbacv1.ClusterRole](objects, "ClusterRole") {
+		for _, sel := range role.AggregationRule.ClusterRoleSelectors {
+			if labelsMatch(sel.MatchLabels, other.Labels) {
+				rules = append(rules, other.Rules...)
+				break
+			}
+		}
+	}
+	return rules
+}
+
+func labelsMatch(want, have map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return len(want) > 0
 }
 
 // allows tells whether one of the rules allows the request, as the RBAC authorizer decides.
@@ -140,6 +168,10 @@ func TestServiceAccountPermissions(t *testing.T) {
 		{request{verb: "watch", group: "bylaw.dev", resource: "gitsources", namespace: bylawNamespace}, true},
 		{request{verb: "patch", group: "bylaw.dev", resource: "gitsources/status", name: "platform", namespace: bylawNamespace}, true},
 		{request{verb: "list", group: "bylaw.dev", resource: "gitsources", namespace: "team-a"}, false},
+		{request{verb: "watch", group: "bylaw.dev", resource: "reportsinks", namespace: bylawNamespace}, true},
+		{request{verb: "patch", group: "bylaw.dev", resource: "reportsinks/status", name: "archive", namespace: bylawNamespace}, true},
+		{request{verb: "list", group: "bylaw.dev", resource: "reportsinks", namespace: "team-a"}, false},
+		{request{verb: "update", group: "bylaw.dev", resource: "reportsinks", name: "archive", namespace: bylawNamespace}, false},
 		{request{verb: "update", group: "bylaw.dev", resource: "gitsources", name: "platform", namespace: bylawNamespace}, false},
 		{request{verb: "get", resource: "secrets", name: "db", namespace: "team-a"}, false},
 		{request{verb: "list", resource: "secrets"}, false},
@@ -149,8 +181,23 @@ func TestServiceAccountPermissions(t *testing.T) {
 		{request{verb: "delete", group: "bylaw.dev", resource: "policies", name: "p", namespace: "team-a"}, false},
 		{request{verb: "update", group: admission, resource: "validatingwebhookconfigurations", name: "other"}, false},
 		{request{verb: "delete", group: admission, resource: "mutatingwebhookconfigurations", name: "other"}, false},
-		{request{verb: "update", resource: "configmaps", name: "c", namespace: "team-a"}, false},
+		{request{verb: "update", resource: "configmaps", name: "c", namespace: "team-a"}, true},
+		{request{verb: "create", group: "bylaw.dev", resource: "generaterequests", namespace: bylawNamespace}, true},
+		{request{verb: "delete", group: "bylaw.dev", resource: "generaterequests", name: "gr-1", namespace: bylawNamespace}, true},
+		{request{verb: "patch", group: "bylaw.dev", resource: "generaterequests/status", name: "gr-1", namespace: bylawNamespace}, true},
+		{request{verb: "create", group: "bylaw.dev", resource: "generaterequests", namespace: "team-a"}, false},
+		{request{verb: "create", group: "networking.k8s.io", resource: "networkpolicies", namespace: "team-a"}, true},
+		{request{verb: "delete", resource: "configmaps", name: "c", namespace: "team-a"}, true},
+		{request{verb: "patch", resource: "limitranges", name: "l", namespace: "team-a"}, true},
+		{request{verb: "create", resource: "resourcequotas", namespace: "team-a"}, true},
+		{request{verb: "create", resource: "secrets", namespace: "team-a"}, false},
+		{request{verb: "create", group: "apps", resource: "deployments", namespace: "team-a"}, false},
 		{request{verb: "create", resource: "pods", namespace: bylawNamespace}, false},
+		{request{verb: "patch", group: "wgpolicyk8s.io", resource: "policyreports", name: "bylaw-polr", namespace: "team-a"}, true},
+		{request{verb: "create", group: "wgpolicyk8s.io", resource: "clusterpolicyreports"}, true},
+		{request{verb: "delete", group: "wgpolicyk8s.io", resource: "policyreports", name: "bylaw-polr", namespace: "team-a"}, true},
+		{request{verb: "list", group: "wgpolicyk8s.io", resource: "clusterpolicyreports"}, true},
+		{request{verb: "update", group: "wgpolicyk8s.io", resource: "policyreports/status", namespace: "team-a"}, false},
 		{request{verb: "escalate", group: "rbac.authorization.k8s.io", resource: "clusterroles", name: viewClusterRole}, false},
 		{request{verb: "impersonate", resource: "serviceaccounts", name: "default", namespace: "team-a"}, false},
 	}

@@ -25,6 +25,8 @@ type Book struct {
 	sources  map[string]*engine.Policy
 	// changed holds the namespaces whose content changed since the last call to Changed.
 	changed map[string]struct{}
+	// generation counts the changes of stored content (see Generation).
+	generation uint64
 }
 
 // entry is the results of one resource, in the order they were given. Entries are never changed once stored: a change

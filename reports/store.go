@@ -89,6 +89,7 @@ func (b *Book) put(key string, e *entry) {
 	}
 	byKey[key] = e
 	b.changed[e.res.Namespace] = struct{}{}
+	b.generation++
 }
 
 // remove forgets the entry under key, marks its namespace changed and reports whether there was one. The caller
@@ -105,6 +106,7 @@ func (b *Book) remove(key string) bool {
 		delete(b.namespaces, ns)
 	}
 	b.changed[ns] = struct{}{}
+	b.generation++
 	return true
 }
 

@@ -36,6 +36,11 @@ type Options struct {
 	ShutdownTimeout        time.Duration
 	GitCacheDir            string
 	GitHookTokenFile       string
+	Scan                   bool
+	ScanInterval           time.Duration
+	ScanWorkers            int
+	ScanRate               float64
+	ReportMaxResults       int
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -60,6 +65,11 @@ func DefaultOptions() Options {
 		ResyncInterval:         time.Minute,
 		ShutdownTimeout:        15 * time.Second,
 		GitCacheDir:            filepath.Join(os.TempDir(), "bylaw-git"),
+		Scan:                   true,
+		ScanInterval:           time.Hour,
+		ScanWorkers:            2,
+		ScanRate:               50,
+		ReportMaxResults:       1000,
 	}
 }
 
@@ -85,6 +95,12 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.GitCacheDir, "git-cache-dir", o.GitCacheDir, "folder of the git caches of GitSources")
 	fs.StringVar(&o.GitHookTokenFile, "git-hook-token-file", o.GitHookTokenFile, "file holding the bearer token of the push hook "+
 		"(POST /hooks/git on the webhook port); no file, no hook")
+	fs.BoolVar(&o.Scan, "background-scan", o.Scan, "evaluate existing resources against background policies and write PolicyReports (on the leader)")
+	fs.DurationVar(&o.ScanInterval, "scan-interval", o.ScanInterval, "time between two full scans; changes are scanned as they happen")
+	fs.IntVar(&o.ScanWorkers, "scan-workers", o.ScanWorkers, "objects or kinds scanned at once")
+	fs.Float64Var(&o.ScanRate, "scan-rate", o.ScanRate, "API requests per second of the scanner, and scan work items started per second")
+	fs.IntVar(&o.ReportMaxResults, "report-max-results", o.ReportMaxResults, "results a PolicyReport holds at most; beyond, "+
+		"passes then skips then warnings are dropped and counted in the summary")
 }
 
 // Validate checks the options and names the flag at fault.
@@ -106,6 +122,12 @@ func (o *Options) Validate() error {
 	}
 	if o.CertValidity <= 0 || o.CAValidity < o.CertValidity {
 		errs = append(errs, errors.New("--cert-validity must be positive and at most --ca-validity"))
+	}
+	if o.ScanInterval < time.Minute || o.ScanWorkers < 1 || o.ScanRate <= 0 {
+		errs = append(errs, errors.New("--scan-interval must be at least 1m, --scan-workers at least 1 and --scan-rate positive"))
+	}
+	if o.ReportMaxResults < 1 {
+		errs = append(errs, fmt.Errorf("--report-max-results: %d is not positive", o.ReportMaxResults))
 	}
 	if o.MaxRequestBytes < 1024 {
 		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))

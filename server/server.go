@@ -22,6 +22,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	wgpolicyv1alpha2 "github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	"github.com/bylaw-dev/bylaw/clustercontext"
 	policyctl "github.com/bylaw-dev/bylaw/controllers/policy"
 	"github.com/bylaw-dev/bylaw/engine"
@@ -76,6 +77,9 @@ func NewScheme() (*runtime.Scheme, error) {
 	if err := v1alpha1.AddToScheme(s); err != nil {
 		return nil, err
 	}
+	if err := wgpolicyv1alpha2.AddToScheme(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -98,8 +102,10 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
 			// Only Bylaw's own Secrets are read (certificate, GitSource credentials and keys): never cache the
 			// cluster's secrets. GitSources are served in Bylaw's namespace only, beside their Secrets.
-			&corev1.Secret{}:      {Namespaces: map[string]cache.Config{o.Namespace: {}}},
-			&v1alpha1.GitSource{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&corev1.Secret{}:            {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&v1alpha1.GitSource{}:       {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&v1alpha1.GenerateRequest{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&v1alpha1.ReportSink{}:      {Namespaces: map[string]cache.Config{o.Namespace: {}}},
 		}},
 	})
 	if err != nil {
@@ -125,6 +131,12 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, lo
 	}
 	handler, err := newHandler(mgr, cfg, o, eng, store, log)
 	if err != nil {
+		return err
+	}
+	if handler.Generate, err = newGenerate(mgr, cfg, o, eng, store); err != nil {
+		return err
+	}
+	if err := addReporting(mgr, cfg, o, eng, store, handler); err != nil {
 		return err
 	}
 	syncer, err := newSyncer(mgr, o)

@@ -29,6 +29,10 @@ type Handler struct {
 	Namespaces NamespaceLabels
 	// Audit records Audit-mode failures as events; nil records nothing.
 	Audit Auditor
+	// Generate records the requests of generate and mutate-existing rules for their controller; nil records nothing.
+	Generate GenerateRecorder
+	// Results takes the results of Audit rules for the policy reports; nil records none.
+	Results ResultSink
 	// Metrics may be nil.
 	Metrics *Metrics
 	// Excluded namespaces are never evaluated.
@@ -139,7 +143,8 @@ func (h *Handler) policiesFor(snap *policy.Snapshot, in *engine.Input, mutating 
 }
 
 // servesRules reports whether p has rules this webhook evaluates: mutate rules on the mutating webhook, validate
-// rules on the validating one. Generate and mutate-existing rules are left to their controllers.
+// rules on the validating one. Generate and mutate-existing rules come to the validating webhook too, which only
+// records them for their controller.
 func servesRules(p *engine.Policy, mutating bool) bool {
 	for _, r := range p.Rules {
 		if mutating && r.Scope.Mutating {
@@ -149,7 +154,7 @@ func servesRules(p *engine.Policy, mutating bool) bool {
 			return true
 		}
 	}
-	return false
+	return !mutating && hasBackgroundRules(p)
 }
 
 func denied(code int32, message string) *admissionv1.AdmissionResponse {

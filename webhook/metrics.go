@@ -13,6 +13,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	rules    *prometheus.CounterVec
+	// generate counts generate requests recorded at admission, by policy and outcome.
+	generate *prometheus.CounterVec
 }
 
 // NewMetrics creates the admission metrics and registers them with reg.
@@ -31,8 +33,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "bylaw_rule_results_total",
 			Help: "Rule results at admission, by policy, rule and result (pass, fail, warn, error, skip).",
 		}, []string{"policy", "rule", "result"}),
+		generate: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bylaw_generate_requests_recorded_total",
+			Help: "Generate requests recorded at admission, by policy and result (recorded, failed).",
+		}, []string{"policy", "result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.rules} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.rules, m.generate} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -57,4 +63,15 @@ func (m *Metrics) observeRule(p *engine.Policy, rr engine.RuleResult) {
 		return
 	}
 	m.rules.WithLabelValues(p.Key(), rr.Rule, string(rr.Status)).Inc()
+}
+
+func (m *Metrics) observeGenerateRecord(p *engine.Policy, err error) {
+	if m == nil {
+		return
+	}
+	result := "recorded"
+	if err != nil {
+		result = "failed"
+	}
+	m.generate.WithLabelValues(p.Key(), result).Inc()
 }

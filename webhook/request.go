@@ -41,7 +41,8 @@ func toEngineRequest(ctx context.Context, ar *admissionv1.AdmissionRequest, ns N
 		Name:      ar.Name,
 		Namespace: ar.Namespace,
 	}
-	if ar.Namespace != "" && ns != nil {
+	// The API server names a Namespace itself as the namespace of its request; it has no namespace to read.
+	if ar.Namespace != "" && ns != nil && !isNamespaceKind(ar) {
 		labels, err := ns.NamespaceLabels(ctx, ar.Namespace)
 		if err != nil {
 			return engine.Request{}, fmt.Errorf("labels of namespace %s: %w", ar.Namespace, err)
@@ -60,4 +61,9 @@ func decodeObject(raw runtime.RawExtension, field string) (map[string]any, error
 		return nil, badRequest("request.%s: %w", field, err)
 	}
 	return obj, nil
+}
+
+// isNamespaceKind reports whether the request is about a Namespace object.
+func isNamespaceKind(ar *admissionv1.AdmissionRequest) bool {
+	return ar.Kind.Group == "" && ar.Kind.Kind == "Namespace"
 }

@@ -13,14 +13,18 @@ type Auditor interface {
 	Audit(ctx context.Context, p *engine.Policy, rr engine.RuleResult, ar *admissionv1.AdmissionRequest)
 }
 
-// validate runs the validate rules of policies and answers with the verdict. Side effects (audit events) are left
-// out for dry-run requests.
+// validate runs the validate rules of policies and answers with the verdict; an allowed request then has its generate
+// requests recorded. Side effects (audit events, generate requests) are left out for dry-run requests.
 func (h *Handler) validate(ctx context.Context, ar *admissionv1.AdmissionRequest, in *engine.Input,
 	policies []*engine.Policy, opts engine.EvalOptions, class engine.Webhook) *admissionv1.AdmissionResponse {
 	v := verdict{class: class}
 	dryRun := ar.DryRun != nil && *ar.DryRun
+	var audited []engine.PolicyResult
 	for _, p := range policies {
 		res := h.Engine.Validate(ctx, p, in, opts)
+		if a, ok := auditResults(res); ok {
+			audited = append(audited, a)
+		}
 		for _, rr := range res.Rules {
 			h.Metrics.observeRule(p, rr)
 			v.add(p, rr)
@@ -29,5 +33,7 @@ func (h *Handler) validate(ctx context.Context, ar *admissionv1.AdmissionRequest
 			}
 		}
 	}
-	return v.response(resourceName(ar))
+	resp := h.recordGenerate(ctx, ar, in, policies, class, v.response(resourceName(ar)))
+	h.recordResults(ctx, ar, in, resp, audited)
+	return resp
 }

@@ -37,6 +37,8 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&Policy{}, &PolicyList{},
 		&PolicyException{}, &PolicyExceptionList{},
 		&GitSource{}, &GitSourceList{},
+		&ReportSink{}, &ReportSinkList{},
+		&GenerateRequest{}, &GenerateRequestList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil

@@ -12,6 +12,11 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// TransportAuth turns Auth into go-git's auth method for the URL's scheme, for other git clients of Bylaw (the git
+// report sink pushes with the credentials of a GitSource-style Secret). A nil method (no credentials) is valid for
+// HTTP(S) and file URLs.
+func TransportAuth(url string, a Auth) (transport.AuthMethod, error) { return transportAuth(url, a) }
+
 // transportAuth turns Auth into go-git's auth method for the URL's scheme.
 // A nil method (no credentials) is valid for HTTP(S) and file URLs.
 func transportAuth(url string, a Auth) (transport.AuthMethod, error) {

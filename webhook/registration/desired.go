@@ -155,7 +155,8 @@ func (b *builder) mutating(opts Options, caBundle []byte) *admissionregistration
 func validatingWebhook(c class, rules []admissionregistrationv1.RuleWithOperations, opts Options,
 	caBundle []byte) admissionregistrationv1.ValidatingWebhook {
 	failurePolicy := admissionregistrationv1.FailurePolicyType(c.webhook.FailurePolicy)
-	sideEffects := admissionregistrationv1.SideEffectClassNone
+	// Validating webhooks record generate requests and audit events, but never on a dry run.
+	sideEffects := admissionregistrationv1.SideEffectClassNoneOnDryRun
 	matchPolicy := admissionregistrationv1.Equivalent
 	timeout := c.webhook.TimeoutSeconds
 	return admissionregistrationv1.ValidatingWebhook{

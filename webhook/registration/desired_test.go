@@ -131,6 +131,9 @@ func TestDesiredRules(t *testing.T) {
 		{"mutate rules with targets go to the validating configuration",
 			[]string{clusterPolicy("p", rule("r", "mutate-existing", []string{"ConfigMap"}, "CREATE"))},
 			map[string][]string{vf10: {"core/v1 configmaps CREATE *"}}, nil, nil},
+		{"generate rules go to the validating configuration, with every operation",
+			[]string{clusterPolicy("p", rule("r", "generate", []string{"Namespace"}))},
+			map[string][]string{vf10: {"core/v1 namespaces " + allOps + " *"}}, nil, nil},
 		{"no policy, no configuration", nil, nil, nil, nil},
 	}
 	for _, tt := range tests {
@@ -196,7 +199,7 @@ func TestDesiredWebhookFields(t *testing.T) {
 			}
 			assert.Equal(t, admissionregistrationv1.Ignore, *vw.FailurePolicy)
 			assert.Equal(t, int32(5), *vw.TimeoutSeconds)
-			assert.Equal(t, admissionregistrationv1.SideEffectClassNone, *vw.SideEffects)
+			assert.Equal(t, admissionregistrationv1.SideEffectClassNoneOnDryRun, *vw.SideEffects)
 			assert.Equal(t, admissionregistrationv1.Equivalent, *vw.MatchPolicy)
 			assert.Equal(t, []string{"v1"}, vw.AdmissionReviewVersions)
 			assert.Equal(t, &metav1.LabelSelector{}, vw.ObjectSelector)

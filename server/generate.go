@@ -1,0 +1,31 @@
+package server
+
+import (
+	"fmt"
+
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/bylaw-dev/bylaw/clustercontext"
+	generatectl "github.com/bylaw-dev/bylaw/controllers/generate"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/webhook"
+)
+
+// newGenerate sets up the generate controller (on the leader) and returns the recorder of generate requests that
+// every replica's webhook uses.
+func newGenerate(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store) (webhook.GenerateRecorder, error) {
+	rc, err := clustercontext.NewRESTClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	recorder, err := generatectl.Setup(mgr, generatectl.Options{
+		Engine: eng, Store: store, Namespace: o.Namespace,
+		Loader: &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("generate controller: %w", err)
+	}
+	return recorder, nil
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	reportsctl "github.com/bylaw-dev/bylaw/controllers/reports"
+	"github.com/bylaw-dev/bylaw/controllers/scanner"
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/reports"
+	"github.com/bylaw-dev/bylaw/webhook"
+)
+
+// addReporting sets up what feeds and writes the policy reports, on the leader: the book, the background scanner,
+// the Audit results of admission, and the report sinks.
+func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
+	handler *webhook.Handler) error {
+	book := reports.NewBook(reports.Options{MaxResults: o.ReportMaxResults})
+	var scan *scanner.Scanner
+	writer, err := newReportWriter(mgr, cfg, book, func() bool { return scan == nil || scan.Synced() })
+	if err != nil {
+		return err
+	}
+	elected := mgr.Elected()
+	handler.Results = admissionResults{book: book, isLeader: func() bool { return isClosed(elected) }, changed: writer.Poke}
+	if o.Scan {
+		if scan, err = newScanner(mgr, cfg, o, eng, store, handler.Loader, book, writer.Poke); err != nil {
+			return err
+		}
+	}
+	return setupReportSinks(mgr, o, store, book)
+}
+
+// newReportWriter sets up the writer of PolicyReports. Its client has no cache: it lists reports once at start and
+// applies them, which a cluster-wide informer would not help.
+func newReportWriter(mgr ctrl.Manager, cfg *rest.Config, book *reports.Book, synced func() bool) (*reportsctl.Writer, error) {
+	c, err := client.New(cfg, client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return nil, fmt.Errorf("report writer client: %w", err)
+	}
+	metrics, err := reportsctl.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("registering report writer metrics: %w", err)
+	}
+	writer := reportsctl.New(c, book, metrics, reportsctl.Options{Synced: synced})
+	if err := mgr.Add(writer); err != nil {
+		return nil, fmt.Errorf("adding the report writer: %w", err)
+	}
+	return writer, nil
+}
+
+// newScanner sets up the background scanner on the leader. Its API client has its own rate limit: a scan reads
+// objects one by one when they change.
+func newScanner(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
+	loader engine.Loader, book *reports.Book, changed func()) (*scanner.Scanner, error) {
+	scanCfg := rest.CopyConfig(cfg)
+	scanCfg.QPS, scanCfg.Burst = float32(o.ScanRate), int(2*o.ScanRate)
+	md, err := metadata.NewForConfig(scanCfg)
+	if err != nil {
+		return nil, fmt.Errorf("scanner metadata client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(scanCfg)
+	if err != nil {
+		return nil, fmt.Errorf("scanner client: %w", err)
+	}
+	metrics, err := scanner.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("registering scanner metrics: %w", err)
+	}
+	s := &scanner.Scanner{
+		Store: store, Engine: eng, Book: book, Loader: loader, Namespaces: namespaceLabels{c: mgr.GetClient()},
+		Metadata: md, Dynamic: dyn, Mapper: mgr.GetRESTMapper(), Changed: changed, Metrics: metrics,
+		Options: scanner.Options{FullScanInterval: o.ScanInterval, Workers: o.ScanWorkers, Rate: o.ScanRate,
+			Excluded: o.excluded()},
+	}
+	if err := mgr.Add(s); err != nil {
+		return nil, fmt.Errorf("adding the scanner: %w", err)
+	}
+	return s, nil
+}
+
+// admissionResults feeds the Audit results of admission into the book of the leader, which writes the reports.
+// Other replicas drop them: their book is never written, and the leader's scanner evaluates every background policy
+// on the same objects.
+type admissionResults struct {
+	book     *reports.Book
+	isLeader func() bool
+	changed  func()
+}
+
+func (a admissionResults) Admitted(_ context.Context, obj map[string]any, results []engine.PolicyResult) {
+	if !a.isLeader() {
+		return
+	}
+	if a.book.Update(reports.ResourceOf(obj), results) && a.changed != nil {
+		a.changed()
+	}
+}
