@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -9,10 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"syscall"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,13 +22,18 @@ import (
 
 // suite is the shared control plane and the running `bylaw serve`.
 type suite struct {
+	testEnv    *envtest.Environment
 	cfg        *rest.Config
 	client     client.Client
 	webhookURL string
 	healthURL  string
 	metricsURL string
 	hookToken  string
-	logs       *bytes.Buffer
+	logs       *syncBuffer
+	// primary is the replica the suite started; fault tests replace it.
+	primary *replica
+	// bin, dir, kubeconfig and tokenFile are what a replica is started with.
+	bin, dir, kubeconfig, tokenFile string
 }
 
 var env suite
@@ -54,24 +56,33 @@ func run(m *testing.M) int {
 		return 1
 	}
 	root := repoRoot()
+	certDir, err := os.MkdirTemp("", "bylaw-e2e-apiserver")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(certDir)
 	testEnv := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(root, "manifests", "crds")},
+		CRDDirectoryPaths:     []string{filepath.Join(root, "manifests", "crds"), filepath.Join(root, "manifests", "crds", "wgpolicyk8s")},
 		ErrorIfCRDPathMissing: true,
 	}
+	// A certificate folder of our own survives a stop of the API server, so that a fault test can restart it with
+	// the same serving certificate, port and client CA (envtest keeps its authenticator between starts).
+	testEnv.ControlPlane.APIServer = &envtest.APIServer{CertDir: certDir}
 	cfg, err := testEnv.Start()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: starting the control plane from %s: %v\n", assets, err)
 		return 1
 	}
 	defer stop(testEnv)
-	stopServe, err := startServe(testEnv, cfg, root)
-	if err != nil {
+	if err := setUp(testEnv, cfg, root); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
 		return 1
 	}
+	defer os.RemoveAll(env.dir)
 	code := m.Run()
-	if err := stopServe(); err != nil {
+	if err := env.primary.stop(syscall.SIGTERM); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: bylaw serve did not stop cleanly: %v\n", err)
 		code = 1
 	}
@@ -92,86 +103,56 @@ func repoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// startServe builds bylaw, writes a kubeconfig and starts `bylaw serve` against the control plane.
-func startServe(testEnv *envtest.Environment, cfg *rest.Config, root string) (func() error, error) {
+// setUp builds bylaw, writes a kubeconfig and starts the primary `bylaw serve` against the control plane.
+func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 	scheme, err := server.NewScheme()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c, err := client.New(cfg, client.Options{Scheme: scheme})
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return fmt.Errorf("client: %w", err)
 	}
 	ctx := context.Background()
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: bylawNamespace}}); err != nil {
-		return nil, fmt.Errorf("creating %s: %w", bylawNamespace, err)
+		return fmt.Errorf("creating %s: %w", bylawNamespace, err)
 	}
 	dir, err := os.MkdirTemp("", "bylaw-e2e")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	bin := filepath.Join(dir, "bylaw")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/bylaw")
+	env = suite{testEnv: testEnv, cfg: cfg, client: c, logs: &syncBuffer{}, dir: dir, bin: filepath.Join(dir, "bylaw"),
+		kubeconfig: filepath.Join(dir, "kubeconfig"), tokenFile: filepath.Join(dir, "hook-token"),
+		hookToken: "e2e-hook-token-0123456789"}
+	build := exec.Command("go", "build", "-o", env.bin, "./cmd/bylaw")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building bylaw: %v\n%s", err, out)
+		return fmt.Errorf("building bylaw: %v\n%s", err, out)
 	}
 	user, err := testEnv.AddUser(envtest.User{Name: "bylaw", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("adding a user: %w", err)
+		return fmt.Errorf("adding a user: %w", err)
 	}
 	kubeconfig, err := user.KubeConfig()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	kcPath := filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(kcPath, kubeconfig, 0o600); err != nil {
-		return nil, err
+	if err := os.WriteFile(env.kubeconfig, kubeconfig, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(env.tokenFile, []byte(env.hookToken+"\n"), 0o600); err != nil {
+		return err
 	}
 	ports, err := freePorts(3)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	env = suite{cfg: cfg, client: c, logs: &bytes.Buffer{},
-		webhookURL: "https://127.0.0.1:" + strconv.Itoa(ports[0]),
-		healthURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
-		metricsURL: "http://127.0.0.1:" + strconv.Itoa(ports[2]),
+	if env.primary, err = startReplica(ports, env.logs); err != nil {
+		return err
 	}
-	env.hookToken = "e2e-hook-token-0123456789"
-	tokenFile := filepath.Join(dir, "hook-token")
-	if err := os.WriteFile(tokenFile, []byte(env.hookToken+"\n"), 0o600); err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, "serve", "--git-hook-token-file", tokenFile, "--git-cache-dir", filepath.Join(dir, "git"), "--kubeconfig", kcPath, "--namespace", bylawNamespace,
-		"--webhook-url", env.webhookURL, "--webhook-host", "127.0.0.1", "--webhook-port", strconv.Itoa(ports[0]),
-		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
-		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
-		"--cert-validity", certValidity, "--webhook-resync-interval", "10s", "--log-format", "console", "--log-level", "debug")
-	cmd.Stdout, cmd.Stderr = env.logs, env.logs
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting bylaw serve: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	if err := waitReady(env.healthURL+"/readyz", done, 60*time.Second); err != nil {
-		_ = cmd.Process.Kill()
-		return nil, fmt.Errorf("%w\n%s", err, env.logs.String())
-	}
-	return func() error {
-		defer os.RemoveAll(dir)
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			return err
-		}
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			return fmt.Errorf("no exit 30 s after SIGTERM")
-		}
-	}, nil
+	env.webhookURL, env.healthURL, env.metricsURL = env.primary.webhookURL, env.primary.healthURL, env.primary.metricsURL
+	return nil
 }
-
 func freePorts(n int) ([]int, error) {
 	var ports []int
 	var ls []net.Listener

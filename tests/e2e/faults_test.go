@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+)
+
+// apiServerDowntime stays under the leader's renew deadline (10 s), so the leader keeps its Lease across the restart.
+const apiServerDowntime = 4 * time.Second
+
+func TestReportsSurviveAnAPIServerRestartMidScan(t *testing.T) {
+	resetPolicies(t)
+	const ns = "faults-restart"
+	namespace(t, ns)
+	applyYAML(t, requireTeamScan)
+	t.Cleanup(func() { deleteYAML(t, requireTeamScan) })
+	policyReady(t, "e2e-require-team")
+	// Pods created after the policy are scanned one by one (a GET each, at --scan-rate): the scan takes seconds.
+	createPods(t, ns, 0, 1000)
+	eventually(t, reportWait, "a partial report", func() error {
+		got, err := reportCounts(context.Background(), ns)
+		if err != nil || got.pass+got.fail == 0 || got.pass+got.fail >= 1000 {
+			return fmt.Errorf("not partial: %+v (err %v)", got, err)
+		}
+		return nil
+	})
+	apiServer := env.testEnv.ControlPlane.APIServer
+	require.NoError(t, apiServer.Stop())
+	time.Sleep(apiServerDowntime) // the outage itself
+	require.NoError(t, apiServer.Start())
+	if env.primary.exited() {
+		// The outage outlasted the Lease's renew deadline: the leader exits, as controller-runtime does, and the
+		// kubelet would start it again. Do what the kubelet does.
+		t.Log("bylaw serve lost its Lease during the outage and exited; starting it again")
+		var err error
+		env.primary, err = startReplica(env.primary.ports, env.logs)
+		require.NoError(t, err)
+	}
+	took := reportIs(t, ns, counts{pass: 750, fail: 250})
+	t.Logf("report complete %s after the API server came back", took.Round(time.Millisecond))
+}
+
+// policyReady waits until a ClusterPolicy is Ready: in the store of the replicas.
+func policyReady(t *testing.T, name string) {
+	t.Helper()
+	eventually(t, reportWait, "ClusterPolicy "+name+" Ready", func() error {
+		var p v1alpha1.ClusterPolicy
+		if err := env.client.Get(context.Background(), client.ObjectKey{Name: name}, &p); err != nil {
+			return err
+		}
+		return readyIs(p.Status.Conditions, p.Generation, p.Status.ObservedGeneration, "True")
+	})
+}
+
+func TestReportsSurviveALeaderFailover(t *testing.T) {
+	resetPolicies(t)
+	const ns = "faults-failover"
+	namespace(t, ns)
+	ports, err := freePorts(3)
+	require.NoError(t, err)
+	standby, err := startReplica(ports, env.logs)
+	require.NoError(t, err)
+	createPods(t, ns, 0, 200)
+	applyYAML(t, requireTeamScan)
+	t.Cleanup(func() { deleteYAML(t, requireTeamScan) })
+	reportIs(t, ns, counts{pass: 150, fail: 50})
+
+	crashed := leaseHolder(t)
+	require.NoError(t, env.primary.stop(syscall.SIGKILL)) // the leader crashes: its Lease must expire
+	createPods(t, ns, 200, 40)                            // changes while nobody leads
+	require.NoError(t, env.client.Delete(context.Background(), pod(ns, "p-0000", false, nil)))
+	took := reportIs(t, ns, counts{pass: 180, fail: 59})
+	t.Logf("standby took over; report complete %s after the crash", took.Round(time.Millisecond))
+	require.NotEqual(t, crashed, leaseHolder(t))
+
+	// Back to one primary on the suite's ports, leading again, for the tests that follow.
+	env.primary, err = startReplica(env.primary.ports, env.logs)
+	require.NoError(t, err)
+	standbyLease := leaseHolder(t)
+	require.NoError(t, standby.stop(syscall.SIGTERM)) // graceful: the Lease is released at once
+	eventually(t, 30*time.Second, "the restarted primary leads", func() error {
+		if h := leaseHolder(t); h == standbyLease || h == "" {
+			return errors.New("the standby still holds the Lease")
+		}
+		return nil
+	})
+}
+
+func leaseHolder(t *testing.T) string {
+	t.Helper()
+	var lease coordinationv1.Lease
+	require.NoError(t, env.client.Get(context.Background(), client.ObjectKey{Namespace: bylawNamespace, Name: "bylaw-leader"}, &lease))
+	if lease.Spec.HolderIdentity == nil {
+		return ""
+	}
+	return *lease.Spec.HolderIdentity
+}
