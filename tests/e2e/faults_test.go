@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
@@ -62,7 +65,7 @@ func policyReady(t *testing.T, name string) {
 	})
 }
 
-func TestReportsSurviveALeaderFailover(t *testing.T) {
+func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	resetPolicies(t)
 	const ns = "faults-failover"
 	namespace(t, ns)
@@ -74,6 +77,15 @@ func TestReportsSurviveALeaderFailover(t *testing.T) {
 	applyYAML(t, requireTeamScan)
 	t.Cleanup(func() { deleteYAML(t, requireTeamScan) })
 	reportIs(t, ns, counts{pass: 150, fail: 50})
+	ctx := context.Background()
+	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "gen-source"}})))
+	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "gen-source", Name: "base"}, Data: map[string]string{"level": "info"}})))
+	applyYAML(t, namespaceBootstrap)
+	t.Cleanup(func() { deleteYAML(t, namespaceBootstrap) })
+	eventually(t, admissionWait, "namespaces sent to the validating webhook", namespacesRegistered)
+	createGenerateTrigger(t, "failover-gen-before")
+	generatedOnce(t, "failover-gen-before")
 
 	crashed := leaseHolder(t)
 	require.NoError(t, env.primary.stop(syscall.SIGKILL)) // the leader crashes: its Lease must expire
@@ -82,6 +94,9 @@ func TestReportsSurviveALeaderFailover(t *testing.T) {
 	took := reportIs(t, ns, counts{pass: 180, fail: 59})
 	t.Logf("standby took over; report complete %s after the crash", took.Round(time.Millisecond))
 	require.NotEqual(t, crashed, leaseHolder(t))
+	createGenerateTrigger(t, "failover-gen-after") // admitted once the new leader points the webhook at itself
+	generatedOnce(t, "failover-gen-after")
+	generatedOnce(t, "failover-gen-before") // the new leader's generateExisting and resync make no second copy
 
 	// Back to one primary on the suite's ports, leading again, for the tests that follow.
 	env.primary, err = startReplica(env.primary.ports, env.logs)
@@ -104,4 +119,43 @@ func leaseHolder(t *testing.T) string {
 		return ""
 	}
 	return *lease.Spec.HolderIdentity
+}
+
+// createGenerateTrigger creates a Namespace that namespaceBootstrap generates into, retrying while the webhook
+// configuration still points at a replica that is gone.
+func createGenerateTrigger(t *testing.T, name string) {
+	t.Helper()
+	eventually(t, reportWait, "Namespace "+name+" admitted", func() error {
+		return client.IgnoreAlreadyExists(env.client.Create(context.Background(), &corev1.Namespace{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"e2e-generate": "yes"}}}))
+	})
+}
+
+// generatedOnce waits until ns holds its generated NetworkPolicy and ConfigMap, then checks that each exists once and
+// that no GenerateRequest is left.
+func generatedOnce(t *testing.T, ns string) {
+	t.Helper()
+	ctx := context.Background()
+	selector := client.MatchingLabels{"generate.bylaw.dev/policy": "e2e-namespace-bootstrap"}
+	eventually(t, reportWait, "objects generated in "+ns, func() error {
+		var nps networkingv1.NetworkPolicyList
+		var cms corev1.ConfigMapList
+		if err := env.client.List(ctx, &nps, client.InNamespace(ns), selector); err != nil {
+			return err
+		}
+		if err := env.client.List(ctx, &cms, client.InNamespace(ns), selector); err != nil {
+			return err
+		}
+		if len(nps.Items) != 1 || len(cms.Items) != 1 {
+			return fmt.Errorf("%d NetworkPolicies and %d ConfigMaps, want one each", len(nps.Items), len(cms.Items))
+		}
+		var grs v1alpha1.GenerateRequestList
+		if err := env.client.List(ctx, &grs, client.InNamespace(bylawNamespace)); err != nil {
+			return err
+		}
+		if len(grs.Items) != 0 {
+			return fmt.Errorf("%d GenerateRequests left", len(grs.Items))
+		}
+		return nil
+	})
 }
