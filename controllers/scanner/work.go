@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -108,7 +109,7 @@ func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstru
 		return false
 	}
 	res := reports.ResourceOf(obj.Object)
-	changed := s.Book.Update(res, s.evaluate(ctx, s.Store.Snapshot(), obj))
+	changed := s.Book.Update(res, s.Evaluate(ctx, s.Store.Snapshot(), obj))
 	if !w.exists(obj.GetNamespace(), obj.GetName()) {
 		// Deleted while it was evaluated: its delete event may have come first.
 		changed = s.Book.Delete(res) || changed
@@ -116,9 +117,10 @@ func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstru
 	return changed
 }
 
-// evaluate runs the validate rules of every scanned policy that may match obj. Scanned policies that cannot match
-// it get a result without rules, which removes results they left on it before (a policy that changed its kinds).
-func (s *Scanner) evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured) []engine.PolicyResult {
+// Evaluate runs the validate rules of every background policy of snap that may match obj, as a scan does, and returns
+// what Book.Update takes. Background policies that cannot match obj get a result without rules, which removes results
+// they left on it before (a policy that changed its kinds).
+func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured) []engine.PolicyResult {
 	req := engine.Request{Object: obj.Object}
 	if ns := obj.GetNamespace(); ns != "" && s.Namespaces != nil {
 		labels, err := s.Namespaces.NamespaceLabels(ctx, ns)
@@ -139,7 +141,7 @@ func (s *Scanner) evaluate(ctx context.Context, snap *policy.Snapshot, obj *unst
 			out = append(out, engine.PolicyResult{Policy: p})
 			continue
 		}
-		ectx, cancel := context.WithTimeout(ctx, s.Options.EvalTimeout)
+		ectx, cancel := context.WithTimeout(ctx, cmp.Or(s.Options.EvalTimeout, DefaultEvalTimeout))
 		out = append(out, s.Engine.Validate(ectx, p, in, opts))
 		cancel()
 	}
