@@ -46,11 +46,12 @@ STARTED_CLUSTER=0
 if [[ -n ${KUBECONFIG:-} ]] && "$KUBECTL" cluster-info >/dev/null 2>&1; then
 	step "using the cluster of KUBECONFIG=$KUBECONFIG"
 	"$KUBECTL" apply -k manifests/crds >/dev/null
+	"$KUBECTL" apply -k manifests/crds/wgpolicyk8s >/dev/null
 else
 	step "starting a local control plane (kube-apiserver + etcd from $ASSETS)"
 	export KUBECONFIG=$WORK/kubeconfig
 	go build -o "$WORK/localcluster" ./hack/localcluster
-	"$WORK/localcluster" --assets "$ASSETS" --crds manifests/crds --kubeconfig "$KUBECONFIG" &
+	"$WORK/localcluster" --assets "$ASSETS" --crds manifests/crds,manifests/crds/wgpolicyk8s --kubeconfig "$KUBECONFIG" &
 	PIDS+=($!)
 	STARTED_CLUSTER=1
 	wait_for 90 "the control plane" test -s "$KUBECONFIG"
@@ -90,6 +91,21 @@ step "a Pod without a team label is admitted with a warning (Audit) and an event
 sleep 1
 "$KUBECTL" get events.events.k8s.io -A --field-selector reason=PolicyViolation \
 	-o custom-columns=POLICY:.regarding.name,NOTE:.note
+
+step "the PolicyReport of namespace demo: background scan and Audit results"
+wait_for 30 "the PolicyReport" "$KUBECTL" get policyreport bylaw-polr -n demo
+"$KUBECTL" get policyreport -n demo
+"$KUBECTL" get policyreport bylaw-polr -n demo \
+	-o jsonpath='{range .results[*]}{.policy}{"/"}{.rule}{"\t"}{.result}{"\tPod/"}{.resources[0].name}{"\n"}{end}'
+
+step "kubectl apply -f examples/cluster/generate.yaml; a labelled Namespace gets a NetworkPolicy and a ConfigMap copy"
+"$KUBECTL" apply -f examples/cluster/generate.yaml
+wait_for 30 "the generate policy to be Ready" "$KUBECTL" wait --for=condition=Ready clusterpolicy namespace-bootstrap --timeout=1s
+wait_for 30 "the webhook to see Namespaces" bash -c "'$KUBECTL' get validatingwebhookconfiguration bylaw-validating -o yaml | grep -q namespaces"
+"$KUBECTL" apply -f examples/cluster/namespace-team.yaml
+wait_for 30 "the generated objects" "$KUBECTL" get networkpolicy default-deny -n team-payments
+wait_for 30 "the cloned ConfigMap" "$KUBECTL" get configmap base-config -n team-payments
+"$KUBECTL" get networkpolicy,configmap -n team-payments -l app.kubernetes.io/managed-by=bylaw
 
 echo
 echo "== demo done; bylaw serve log: $(grep -c . "$WORK/serve.log") lines"

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -20,7 +21,7 @@ func main() {
 	// An own flag set: controller-runtime registers its own --kubeconfig on the global one.
 	fs := flag.NewFlagSet("localcluster", flag.ExitOnError)
 	assets := fs.String("assets", "bin/k8s", "folder with kube-apiserver and etcd")
-	crds := fs.String("crds", "manifests/crds", "folder of CRDs to install")
+	crds := fs.String("crds", "manifests/crds", "folders of CRDs to install, comma-separated")
 	kubeconfig := fs.String("kubeconfig", "", "where to write the admin kubeconfig (required)")
 	_ = fs.Parse(os.Args[1:]) // ExitOnError: Parse exits on a bad flag
 	if err := run(*assets, *crds, *kubeconfig); err != nil {
@@ -35,7 +36,7 @@ func run(assets, crds, kubeconfig string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDDirectoryPaths: []string{crds}, ErrorIfCRDPathMissing: true}
+	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDDirectoryPaths: strings.Split(crds, ","), ErrorIfCRDPathMissing: true}
 	if _, err := env.Start(); err != nil {
 		return fmt.Errorf("starting the control plane: %w", err)
 	}
