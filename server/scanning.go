@@ -76,7 +76,7 @@ func newScanner(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 		return nil, fmt.Errorf("registering scanner metrics: %w", err)
 	}
 	s := &scanner.Scanner{
-		Store: store, Engine: eng, Book: book, Loader: loader, Namespaces: namespaceLabels{c: mgr.GetClient()},
+		Store: store, Engine: eng, Book: book, Loader: loader,
 		Metadata: md, Dynamic: dyn, Mapper: mgr.GetRESTMapper(), Changed: changed, Metrics: metrics,
 		Options: scanner.Options{FullScanInterval: o.ScanInterval, Workers: o.ScanWorkers, Rate: o.ScanRate,
 			Excluded: o.excluded()},

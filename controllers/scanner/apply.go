@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"slices"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -12,8 +13,10 @@ import (
 
 // apply brings the watches in line with a snapshot: kinds no policy reports on any more lose their watch and results,
 // new kinds get a watch, removed policies lose their results, and the kinds of added or changed policies are scanned
-// again. first marks the snapshot in force at start: its scans decide Synced.
-func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) {
+// again (every kind when the exceptions changed). first marks the snapshot in force at start: its scans decide Synced.
+// apply reports whether every policy's kinds could be resolved; if not, it keeps every watch and the unresolved
+// policies as they were, and should be called again.
+func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) bool {
 	log := logr.FromContextOrDiscard(ctx)
 	res := newResolver(s.Mapper)
 	cur := map[string]*engine.Policy{}
@@ -26,8 +29,11 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 		}
 		ts, err := res.targetsOf(p)
 		if err != nil {
-			log.Error(err, "resolving the kinds of a policy; keeping every watch", "policy", p.Key())
+			log.Error(err, "resolving the kinds of a policy; keeping every watch and its results", "policy", p.Key())
 			complete = false
+			if old := s.prev[p.Key()]; old != nil {
+				cur[p.Key()] = old // unchanged until resolved: its results stay
+			}
 			continue
 		}
 		cur[p.Key()] = p
@@ -47,6 +53,12 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 	if complete {
 		s.unwatchUnwanted(wanted)
 	}
+	if !slices.Equal(s.exceptions, snap.Exceptions) {
+		for gvr, t := range wanted {
+			affected[gvr] = affected[gvr] || t.evaluate // an exception may apply to any object
+		}
+	}
+	s.exceptions = snap.Exceptions
 	for gvr, t := range wanted {
 		if w, ok := s.watches[gvr]; ok {
 			w.target = t
@@ -59,6 +71,7 @@ func (s *Scanner) apply(ctx context.Context, snap *policy.Snapshot, first bool) 
 	s.mu.Unlock()
 	s.prev = cur
 	s.Metrics.setWatched(len(wanted))
+	return complete
 }
 
 // dropRemoved forgets the results of policies that left the scanned set, and marks the kinds that the previous

@@ -12,17 +12,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
 	"github.com/bylaw-dev/bylaw/reports"
 )
-
-// NamespaceLabels gives the labels of a namespace, for namespaceSelector.
-type NamespaceLabels interface {
-	NamespaceLabels(ctx context.Context, name string) (map[string]string, error)
-}
 
 // Scanner evaluates existing resources against the background policies of the store and records the results in the
 // book. It is a manager.Runnable that runs on the elected leader only.
@@ -31,13 +27,11 @@ type Scanner struct {
 	Engine *engine.Engine
 	Book   *reports.Book
 	// Loader serves context entries; nil when no policy needs them.
-	Loader engine.Loader
-	// Namespaces gives namespace labels; nil leaves them empty.
-	Namespaces NamespaceLabels
-	Metadata   metadata.Interface
-	Dynamic    dynamic.Interface
-	Mapper     meta.RESTMapper
-	Options    Options
+	Loader   engine.Loader
+	Metadata metadata.Interface
+	Dynamic  dynamic.Interface
+	Mapper   meta.RESTMapper
+	Options  Options
 	// Changed, when set, is called after results in the book changed (a report writer's poke).
 	Changed func()
 	// Metrics may be nil.
@@ -45,8 +39,13 @@ type Scanner struct {
 
 	synced  atomic.Bool
 	queue   workqueue.TypedRateLimitingInterface[item]
-	mu      sync.Mutex
-	watches map[schema.GroupVersionResource]*watch
+	limiter *rate.Limiter
+	// namespaces is the metadata informer of Namespaces: their labels, for namespaceSelector.
+	namespaces cache.SharedIndexInformer
+	// exceptions are the PolicyExceptions of the last applied snapshot.
+	exceptions []*engine.Exception
+	mu         sync.Mutex
+	watches    map[schema.GroupVersionResource]*watch
 	// prev holds the background policies of the last applied snapshot, by key.
 	prev map[string]*engine.Policy
 }
@@ -71,10 +70,11 @@ func (s *Scanner) Start(ctx context.Context) error {
 	ctx = logr.NewContext(ctx, log)
 	s.Options = s.Options.withDefaults()
 	s.watches = map[schema.GroupVersionResource]*watch{}
-	s.queue = workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.NewTypedMaxOfRateLimiter(
+	// Failures back off per item; every item, new or retried, waits for the shared limiter before it is worked on.
+	s.queue = workqueue.NewTypedRateLimitingQueueWithConfig(
 		workqueue.NewTypedItemExponentialFailureRateLimiter[item](100*time.Millisecond, 2*time.Minute),
-		&workqueue.TypedBucketRateLimiter[item]{Limiter: rate.NewLimiter(rate.Limit(s.Options.Rate), s.Options.Burst)},
-	), workqueue.TypedRateLimitingQueueConfig[item]{Name: "bylaw-scanner"})
+		workqueue.TypedRateLimitingQueueConfig[item]{Name: "bylaw-scanner"})
+	s.limiter = rate.NewLimiter(rate.Limit(s.Options.Rate), s.Options.Burst)
 	updates, unsubscribe := s.Store.Subscribe()
 	defer unsubscribe()
 	var workers sync.WaitGroup
@@ -89,7 +89,8 @@ func (s *Scanner) Start(ctx context.Context) error {
 	if !s.waitForPolicies(ctx) {
 		return nil
 	}
-	s.apply(ctx, s.Store.Snapshot(), true)
+	s.watchNamespaces(ctx)
+	retry := s.retryAfter(s.apply(ctx, s.Store.Snapshot(), true))
 	full := time.NewTicker(s.Options.FullScanInterval)
 	defer full.Stop()
 	for {
@@ -97,12 +98,25 @@ func (s *Scanner) Start(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-updates:
-			s.apply(ctx, s.Store.Snapshot(), false)
+			retry = s.retryAfter(s.apply(ctx, s.Store.Snapshot(), false))
+		case <-retry:
+			retry = s.retryAfter(s.apply(ctx, s.Store.Snapshot(), false))
 		case <-full.C:
-			s.apply(ctx, s.Store.Snapshot(), false) // picks up kinds the API server serves since
+			retry = s.retryAfter(s.apply(ctx, s.Store.Snapshot(), false)) // picks up kinds served since
 			s.scanAll()
 		}
 	}
+}
+
+// retryInterval is how soon a snapshot whose kinds could not all be resolved is applied again.
+const retryInterval = 10 * time.Second
+
+// retryAfter returns a channel that fires when an incomplete apply should be tried again, nil when it was complete.
+func (s *Scanner) retryAfter(complete bool) <-chan time.Time {
+	if complete {
+		return nil
+	}
+	return time.After(retryInterval)
 }
 
 // waitForPolicies waits until the store holds the first complete policy set, so that a partial set does not start

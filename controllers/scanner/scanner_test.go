@@ -122,7 +122,7 @@ func TestScanSkipsWhatIsNotForIt(t *testing.T) {
 	h := start(t, scanner.Options{Excluded: []string{excluded}}, admissionOnly, prodOnly)
 	prod := h.namespace("scan-prod", map[string]string{"env": "prod"})
 	dev := h.namespace("scan-dev", map[string]string{"env": "dev"})
-	for _, ns := range []string{excluded, prod, dev} {
+	for _, ns := range []string{excluded, dev, prod} { // prod last: once it is reported, the others were seen
 		h.pod(ns, "p", nil)
 	}
 	h.eventually(prod, summaryCounts{Fail: 1})
@@ -153,4 +153,53 @@ func TestAdmissionResultsFollowObjects(t *testing.T) {
 
 	h.setPolicies(policyDoc("admission-only", false, "Pod", "        metadata:\n          labels:\n            owner: \"?*\"", ""))
 	h.eventually(ns, summaryCounts{})
+}
+
+func TestScanFollowsNamespaceLabelsAndExceptions(t *testing.T) {
+	prodOnly := policyDoc("prod-team", true, "Pod", "        metadata:\n          labels:\n            team: \"?*\"",
+		"          namespaceSelector:\n            matchLabels:\n              env: prod")
+	h := start(t, scanner.Options{}, prodOnly)
+	ns := h.namespace("scan-relabel", map[string]string{"env": "dev"})
+	h.pod(ns, "a", nil)
+	h.pod(ns, "b", nil)
+	require.Eventually(t, h.scanner.Synced, 10*time.Second, 20*time.Millisecond)
+
+	ctx := context.Background()
+	n, err := h.kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	require.NoError(t, err)
+	n.Labels["env"] = "prod" // the Pods do not change; their namespace now matches
+	_, err = h.kube.CoreV1().Namespaces().Update(ctx, n, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	h.eventually(ns, summaryCounts{Fail: 2})
+
+	exception := fmt.Sprintf(`apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata:
+  name: pod-a
+  namespace: %s
+spec:
+  exceptions:
+  - policyName: prod-team
+    ruleNames: [check]
+  match:
+    any:
+    - resources:
+        kinds: [Pod]
+        names: [a]
+`, ns)
+	h.setPolicies(prodOnly, exception) // only the exceptions change: every kind is scanned again
+	h.eventually(ns, summaryCounts{Fail: 1, Skip: 1})
+}
+
+func TestFullScanForgetsObjectsItDidNotSeeGo(t *testing.T) {
+	h := start(t, scanner.Options{FullScanInterval: time.Second}, requireTeam)
+	ns := h.namespace("scan-missed", nil)
+	h.pod(ns, "real", nil)
+	h.eventually(ns, summaryCounts{Fail: 1})
+	// An object whose deletion no event reported (or that the webhook admitted but was never stored).
+	p := h.store.Snapshot().Policies[0]
+	h.book.Update(reports.Resource{APIVersion: "v1", Kind: "Pod", Namespace: ns, Name: "phantom", UID: "no-such-uid"},
+		[]engine.PolicyResult{{Policy: p, Rules: []engine.RuleResult{{Rule: "check", Status: engine.StatusFail}}}})
+	require.Equal(t, summaryCounts{Fail: 2}, h.summary(ns))
+	h.eventually(ns, summaryCounts{Fail: 1}) // the next full scan LISTs Pods and forgets the phantom
 }

@@ -56,8 +56,7 @@ func start(t *testing.T, opts scanner.Options, policies ...string) *harness {
 	mapper, err := apiutil.NewDynamicRESTMapper(cfg, httpClient)
 	require.NoError(t, err)
 	h.scanner = &scanner.Scanner{Store: h.store, Engine: engine.New(), Book: h.book, Mapper: mapper,
-		Metadata: metadata.NewForConfigOrDie(cfg), Dynamic: dynamic.NewForConfigOrDie(cfg), Options: opts,
-		Namespaces: namespaceLabels{h.kube}}
+		Metadata: metadata.NewForConfigOrDie(cfg), Dynamic: dynamic.NewForConfigOrDie(cfg), Options: opts}
 	ctx, cancel := context.WithCancel(logr.NewContext(context.Background(), testr.New(t)))
 	h.cancel = cancel
 	go func() { h.done <- h.scanner.Start(ctx) }()
@@ -79,16 +78,17 @@ func (h *harness) stop() {
 	}
 }
 
-// setPolicies replaces the test source's policies.
+// setPolicies replaces the test source's policies and exceptions.
 func (h *harness) setPolicies(docs ...string) {
 	h.t.Helper()
 	var ps []*engine.Policy
+	var xs []*engine.Exception
 	for i, d := range docs {
 		set := h.loader.LoadBytes(fmt.Sprintf("policy-%d.yaml", i), []byte(d))
 		require.Empty(h.t, set.Errors)
-		ps = append(ps, set.Policies...)
+		ps, xs = append(ps, set.Policies...), append(xs, set.Exceptions...)
 	}
-	h.store.ReplaceSource("test", ps, nil)
+	h.store.ReplaceSource("test", ps, xs)
 }
 
 // namespace creates a namespace named prefix-<random> (envtest runs no namespace controller: deleted namespaces
@@ -127,14 +127,4 @@ func (h *harness) eventually(ns string, want summaryCounts) {
 		got = h.summary(ns)
 		return got == want
 	}, 30*time.Second, 50*time.Millisecond, "summary of %s: want %+v, last %+v", ns, want, &got)
-}
-
-type namespaceLabels struct{ kube kubernetes.Interface }
-
-func (n namespaceLabels) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
-	ns, err := n.kube.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return ns.Labels, nil
 }

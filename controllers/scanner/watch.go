@@ -3,6 +3,8 @@ package scanner
 import (
 	"context"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/metadata/metadatainformer"
@@ -24,7 +26,15 @@ type watch struct {
 // follows once the informer has synced, so that every object is either in that scan's LIST or in a later event.
 // initial marks a kind watched at start, whose first scan decides Synced. Called with mu held.
 func (s *Scanner) watch(ctx context.Context, t target, initial bool) {
-	inf := metadatainformer.NewFilteredMetadataInformer(s.Metadata, t.gvr, metav1.NamespaceAll, 0, cache.Indexers{}, nil).Informer()
+	inf := metadatainformer.NewFilteredMetadataInformer(s.Metadata, t.gvr, metav1.NamespaceAll, 0,
+		cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}, nil).Informer()
+	_ = inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+		if apierrors.IsForbidden(err) {
+			// Never syncs: its first scan must not hold back Synced. The kind scan reports the error and retries.
+			s.initialScanDone(s.watchOf(t.gvr))
+		}
+		cache.DefaultWatchErrorHandler(ctx, r, err)
+	})
 	_, _ = inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
 		AddFunc: func(obj any, initialList bool) {
 			if !initialList {
@@ -56,6 +66,16 @@ func (s *Scanner) enqueue(t target, obj any) {
 		return
 	}
 	s.queue.Add(item{gvr: t.gvr, namespace: m.Namespace, name: m.Name})
+}
+
+// watchOf returns the watch of gvr, or a detached one when it is gone.
+func (s *Scanner) watchOf(gvr schema.GroupVersionResource) *watch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w, ok := s.watches[gvr]; ok {
+		return w
+	}
+	return &watch{}
 }
 
 // evaluates reports whether the objects of a kind are evaluated (not only watched for deletions).
@@ -91,17 +111,24 @@ func (w *watch) forgetAll(book *reports.Book) bool {
 	return dropped
 }
 
-// exists reports whether the informer, once synced, still holds the object: false only when it is known to be gone.
-func (w *watch) exists(namespace, name string) bool {
-	if !w.informer.HasSynced() {
-		return true
+// gone reports whether the informer, once synced, no longer holds the object (by UID: one deleted and created again
+// under the same name is gone too).
+func (w *watch) gone(r reports.Resource) bool {
+	return w.informer.HasSynced() && !w.holds(r)
+}
+
+// holds reports whether the informer holds the object, by namespace, name and UID.
+func (w *watch) holds(r reports.Resource) bool {
+	key := r.Name
+	if r.Namespace != "" {
+		key = r.Namespace + "/" + r.Name
 	}
-	key := name
-	if namespace != "" {
-		key = namespace + "/" + name
+	obj, ok, err := w.informer.GetStore().GetByKey(key)
+	if err != nil || !ok {
+		return false
 	}
-	_, ok, err := w.informer.GetStore().GetByKey(key)
-	return ok || err != nil
+	m, isMeta := obj.(*metav1.PartialObjectMetadata)
+	return isMeta && m.UID == r.UID
 }
 
 func resourceOf(t target, m *metav1.PartialObjectMetadata) reports.Resource {

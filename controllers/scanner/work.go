@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
@@ -28,6 +29,9 @@ func (s *Scanner) next(ctx context.Context) bool {
 		return false
 	}
 	defer s.queue.Done(it)
+	if err := s.limiter.Wait(ctx); err != nil {
+		return true // shutting down
+	}
 	if err := s.process(ctx, it); err != nil {
 		if ctx.Err() != nil {
 			return true
@@ -53,22 +57,30 @@ func (s *Scanner) process(ctx context.Context, it item) error {
 	if !ok || !t.evaluate {
 		return nil // the kind left the background policies since
 	}
-	if it.scan {
-		if err := s.scanKind(ctx, w, t); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		w.initial = false
-		s.checkSynced()
-		s.mu.Unlock()
-		return nil
+	if !it.scan {
+		return s.scanObject(ctx, w, t, it.namespace, it.name)
 	}
-	return s.scanObject(ctx, w, t, it.namespace, it.name)
+	err := s.scanKind(ctx, w, t)
+	if err == nil || apierrors.IsForbidden(err) {
+		// A kind Bylaw may not list is retried, but does not hold back Synced (and the pruning of reports) forever.
+		s.initialScanDone(w)
+	}
+	return err
 }
 
-// scanKind evaluates every object of a kind, a page at a time.
+// initialScanDone marks the first scan of w done.
+func (s *Scanner) initialScanDone(w *watch) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w.initial = false
+	s.checkSynced()
+}
+
+// scanKind evaluates every object of a kind, a page at a time, then forgets the results of objects of the kind that
+// neither the LIST nor the informer holds: deletions that no event reported.
 func (s *Scanner) scanKind(ctx context.Context, w *watch, t target) error {
 	changed := false
+	listed := map[types.UID]bool{}
 	opts := metav1.ListOptions{Limit: s.Options.PageSize}
 	for {
 		list, err := s.Dynamic.Resource(t.gvr).List(ctx, opts)
@@ -76,11 +88,20 @@ func (s *Scanner) scanKind(ctx context.Context, w *watch, t target) error {
 			return fmt.Errorf("listing %s: %w", t.gvr.String(), err)
 		}
 		for i := range list.Items {
-			changed = s.record(ctx, w, &list.Items[i]) || changed
+			obj := &list.Items[i]
+			listed[obj.GetUID()] = true
+			recorded, err := s.record(ctx, w, obj)
+			if err != nil { // this object alone is tried again later
+				s.queue.AddRateLimited(item{gvr: t.gvr, namespace: obj.GetNamespace(), name: obj.GetName()})
+			}
+			changed = recorded || changed
 		}
 		if opts.Continue = list.GetContinue(); opts.Continue == "" {
 			break
 		}
+	}
+	if s.Book.Retain(t.gvk.Group, t.gvk.Kind, func(r reports.Resource) bool { return listed[r.UID] || w.holds(r) }) {
+		changed = true
 	}
 	if changed {
 		s.changed()
@@ -97,39 +118,41 @@ func (s *Scanner) scanObject(ctx context.Context, w *watch, t target, namespace,
 	if err != nil {
 		return fmt.Errorf("reading %s %s/%s: %w", t.gvk.Kind, namespace, name, err)
 	}
-	if s.record(ctx, w, obj) {
+	changed, err := s.record(ctx, w, obj)
+	if changed {
 		s.changed()
 	}
-	return nil
+	return err
 }
 
 // record evaluates obj and stores its results; it reports whether the book changed.
-func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstructured) bool {
+func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstructured) (bool, error) {
 	if s.excluded(obj.GetNamespace()) {
-		return false
+		return false, nil
+	}
+	results, err := s.Evaluate(ctx, s.Store.Snapshot(), obj)
+	if err != nil {
+		return false, fmt.Errorf("%s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
 	}
 	res := reports.ResourceOf(obj.Object)
-	changed := s.Book.Update(res, s.Evaluate(ctx, s.Store.Snapshot(), obj))
-	if !w.exists(obj.GetNamespace(), obj.GetName()) {
+	changed := s.Book.Update(res, results)
+	if w.gone(res) {
 		// Deleted while it was evaluated: its delete event may have come first.
 		changed = s.Book.Delete(res) || changed
 	}
-	return changed
+	return changed, nil
 }
 
 // Evaluate runs the validate rules of every background policy of snap that may match obj, as a scan does, and returns
 // what Book.Update takes. Background policies that cannot match obj get a result without rules, which removes results
-// they left on it before (a policy that changed its kinds).
-func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured) []engine.PolicyResult {
-	req := engine.Request{Object: obj.Object}
-	if ns := obj.GetNamespace(); ns != "" && s.Namespaces != nil {
-		labels, err := s.Namespaces.NamespaceLabels(ctx, ns)
-		if err != nil {
-			logr.FromContextOrDiscard(ctx).V(1).Info("namespace labels unavailable", "namespace", ns, "error", err.Error())
-		}
-		req.NamespaceLabels = labels
+// they left on it before (a policy that changed its kinds). An error (the labels of obj's namespace are not known
+// yet) means nothing was evaluated.
+func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured) ([]engine.PolicyResult, error) {
+	labels, err := s.namespaceLabels(obj.GetNamespace())
+	if err != nil {
+		return nil, err
 	}
-	in := engine.NewInput(req)
+	in := engine.NewInput(engine.Request{Object: obj.Object, NamespaceLabels: labels})
 	candidates := snap.Candidates(obj.GetKind())
 	opts := engine.EvalOptions{Loader: s.Loader, Exceptions: snap.Exceptions}
 	out := make([]engine.PolicyResult, 0, len(snap.Policies))
@@ -146,7 +169,7 @@ func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unst
 		cancel()
 	}
 	s.Metrics.countEvaluation(obj.GetKind())
-	return out
+	return out, nil
 }
 
 func (s *Scanner) excluded(namespace string) bool {
