@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
@@ -30,7 +31,8 @@ func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Eng
 		return err
 	}
 	elected := mgr.Elected()
-	handler.Results = admissionResults{book: book, isLeader: func() bool { return isClosed(elected) }, changed: writer.Poke}
+	handler.Results = admissionResults{book: book, isLeader: func() bool { return isClosed(elected) }, changed: writer.Poke,
+		scanning: o.Scan}
 	if o.Scan {
 		if scan, err = newScanner(mgr, cfg, o, eng, store, handler.Loader, book, writer.Poke); err != nil {
 			return err
@@ -88,19 +90,24 @@ func newScanner(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 }
 
 // admissionResults feeds the Audit results of admission into the book of the leader, which writes the reports.
-// Other replicas drop them: their book is never written, and the leader's scanner evaluates every background policy
-// on the same objects.
+// Other replicas drop them: their book is never written. With the scanner on, results of background policies are
+// left to it (it evaluates every rule of them on the stored object, Enforce ones too), so only admission-only
+// policies come from here.
 type admissionResults struct {
 	book     *reports.Book
 	isLeader func() bool
 	changed  func()
+	scanning bool
 }
 
 func (a admissionResults) Admitted(_ context.Context, obj map[string]any, results []engine.PolicyResult) {
 	if !a.isLeader() {
 		return
 	}
-	if a.book.Update(reports.ResourceOf(obj), results) && a.changed != nil {
+	if a.scanning {
+		results = slices.DeleteFunc(slices.Clone(results), func(r engine.PolicyResult) bool { return r.Policy.Background })
+	}
+	if len(results) > 0 && a.book.Update(reports.ResourceOf(obj), results) && a.changed != nil {
 		a.changed()
 	}
 }

@@ -10,19 +10,20 @@ import (
 
 // ResultSink takes the results of Audit rules at admission, for the policy reports.
 type ResultSink interface {
-	// Admitted records results of the admitted object obj: one PolicyResult per policy, holding its Audit rules.
+	// Admitted records results of the admitted object obj: one PolicyResult per evaluated policy, holding its Audit
+	// rules that applied. A result without rules says the policy has no Audit result on obj (any older one goes).
 	Admitted(ctx context.Context, obj map[string]any, results []engine.PolicyResult)
 }
 
-// auditResults keeps the Audit rules of a policy's result; it returns false when none is left.
-func auditResults(res engine.PolicyResult) (engine.PolicyResult, bool) {
+// auditResults keeps the Audit rules of a policy's result.
+func auditResults(res engine.PolicyResult) engine.PolicyResult {
 	out := engine.PolicyResult{Policy: res.Policy}
 	for _, rr := range res.Rules {
 		if rr.Action == engine.ActionAudit {
 			out.Rules = append(out.Rules, rr)
 		}
 	}
-	return out, len(out.Rules) > 0
+	return out
 }
 
 // recordResults hands the Audit results of an allowed create or update to the sink; dry runs and deletions are left

@@ -22,9 +22,7 @@ func (h *Handler) validate(ctx context.Context, ar *admissionv1.AdmissionRequest
 	var audited []engine.PolicyResult
 	for _, p := range policies {
 		res := h.Engine.Validate(ctx, p, in, opts)
-		if a, ok := auditResults(res); ok {
-			audited = append(audited, a)
-		}
+		audited = append(audited, auditResults(res))
 		for _, rr := range res.Rules {
 			h.Metrics.observeRule(p, rr)
 			v.add(p, rr)
