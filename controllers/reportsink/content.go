@@ -12,7 +12,7 @@ import (
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	gitsourcectl "github.com/bylaw-dev/bylaw/controllers/gitsource"
 	"github.com/bylaw-dev/bylaw/engine"
-	"github.com/bylaw-dev/bylaw/gitsource/fetch"
+	"github.com/bylaw-dev/bylaw/gitremote"
 	"github.com/bylaw-dev/bylaw/reports"
 	"github.com/bylaw-dev/bylaw/reports/gitsink"
 )
@@ -62,16 +62,16 @@ func (r *Reconciler) content(sink *v1alpha1.ReportSink) (content, error) {
 // target reads the sink's repository, branch, folder, author and credentials.
 func (r *Reconciler) target(ctx context.Context, sink *v1alpha1.ReportSink) (gitsink.Target, error) {
 	g := sink.Spec.Git
-	var auth fetch.Auth
+	var auth gitremote.Auth
 	if g.SecretRef != nil {
 		var secret corev1.Secret
 		key := client.ObjectKey{Namespace: sink.Namespace, Name: g.SecretRef.Name}
 		if err := r.Client.Get(ctx, key, &secret); err != nil {
 			return gitsink.Target{}, fmt.Errorf("credentials Secret %s: %w", key, err)
 		}
-		auth = fetch.AuthFromSecretData(secret.Data)
+		auth = gitremote.AuthFromSecretData(secret.Data)
 	}
-	method, err := fetch.TransportAuth(g.URL, auth)
+	method, err := gitremote.TransportAuth(g.URL, auth)
 	if err != nil {
 		return gitsink.Target{}, fmt.Errorf("credentials for spec.git.url %s: %w", g.URL, err)
 	}

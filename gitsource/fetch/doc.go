@@ -25,4 +25,6 @@
 // Credentials come from Auth, which AuthFromSecretData fills from a Secret
 // with Flux's keys: username and password (HTTP basic auth), bearerToken,
 // identity and known_hosts (SSH; password is then the key's passphrase).
+// Both come from package gitremote, which also classifies the errors of the
+// remote, for the git report sink as well.
 package fetch

@@ -16,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/bylaw-dev/bylaw/gitremote"
 )
 
 // Fetcher keeps one bare repository per URL under Options.CacheDir: the
@@ -90,7 +92,7 @@ func (f *Fetcher) Fetch(ctx context.Context, opts Options) (*Result, error) {
 		case o := <-done: // finished at the deadline: keep the answer
 			return o.res, o.err
 		default:
-			return nil, contextError(ctx.Err(), nil)
+			return nil, classify(ctx, nil)
 		}
 	}
 }
@@ -100,7 +102,7 @@ func newJob(opts Options) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	auth, err := transportAuth(opts.URL, opts.Auth)
+	auth, err := gitremote.TransportAuth(opts.URL, opts.Auth)
 	if err != nil {
 		return job{}, err
 	}
@@ -130,7 +132,7 @@ func (c *cachedRepo) lock(ctx context.Context) error {
 	case c.sem <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return contextError(ctx.Err(), errors.New("waiting for another fetch of the same repository"))
+		return classify(ctx, errors.New("waiting for another fetch of the same repository"))
 	}
 }
 

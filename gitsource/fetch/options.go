@@ -8,6 +8,8 @@ import (
 
 	"github.com/blang/semver/v4"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/bylaw-dev/bylaw/gitremote"
 )
 
 // DefaultTimeout bounds a Fetch whose Options.Timeout is zero.
@@ -27,40 +29,12 @@ type Ref struct {
 	Commit string
 }
 
-// Keys of a Kubernetes Secret, as Flux reads them for GitRepository.
-const (
-	SecretKeyUsername    = "username"
-	SecretKeyPassword    = "password"
-	SecretKeyBearerToken = "bearerToken"
-	SecretKeyIdentity    = "identity"
-	SecretKeyKnownHosts  = "known_hosts"
-)
-
-// Auth holds credentials. HTTP(S) URLs use BearerToken, or else
-// Username/Password (basic auth). SSH URLs use SSHPrivateKey (PEM or
-// OpenSSH format; Password, when set, is its passphrase) and require
-// SSHKnownHosts.
-type Auth struct {
-	Username      string
-	Password      string
-	BearerToken   string
-	SSHPrivateKey []byte
-	SSHKnownHosts []byte
-	// SSHUser overrides the user of the SSH URL; default "git".
-	SSHUser string
-}
+// Auth holds the credentials of a fetch; see gitremote.Auth.
+type Auth = gitremote.Auth
 
 // AuthFromSecretData builds Auth from the data of a Secret using Flux's keys
 // (username, password, bearerToken, identity, known_hosts).
-func AuthFromSecretData(data map[string][]byte) Auth {
-	return Auth{
-		Username:      string(data[SecretKeyUsername]),
-		Password:      string(data[SecretKeyPassword]),
-		BearerToken:   string(data[SecretKeyBearerToken]),
-		SSHPrivateKey: data[SecretKeyIdentity],
-		SSHKnownHosts: data[SecretKeyKnownHosts],
-	}
-}
+func AuthFromSecretData(data map[string][]byte) Auth { return gitremote.AuthFromSecretData(data) }
 
 // Options describe one fetch.
 type Options struct {

@@ -1,4 +1,4 @@
-package fetch
+package gitremote
 
 import (
 	"errors"
@@ -12,14 +12,44 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// TransportAuth turns Auth into go-git's auth method for the URL's scheme, for other git clients of Bylaw (the git
-// report sink pushes with the credentials of a GitSource-style Secret). A nil method (no credentials) is valid for
-// HTTP(S) and file URLs.
-func TransportAuth(url string, a Auth) (transport.AuthMethod, error) { return transportAuth(url, a) }
+// Keys of a Kubernetes Secret, as Flux reads them for GitRepository.
+const (
+	SecretKeyUsername    = "username"
+	SecretKeyPassword    = "password"
+	SecretKeyBearerToken = "bearerToken"
+	SecretKeyIdentity    = "identity"
+	SecretKeyKnownHosts  = "known_hosts"
+)
 
-// transportAuth turns Auth into go-git's auth method for the URL's scheme.
-// A nil method (no credentials) is valid for HTTP(S) and file URLs.
-func transportAuth(url string, a Auth) (transport.AuthMethod, error) {
+// Auth holds credentials. HTTP(S) URLs use BearerToken, or else
+// Username/Password (basic auth). SSH URLs use SSHPrivateKey (PEM or
+// OpenSSH format; Password, when set, is its passphrase) and require
+// SSHKnownHosts.
+type Auth struct {
+	Username      string
+	Password      string
+	BearerToken   string
+	SSHPrivateKey []byte
+	SSHKnownHosts []byte
+	// SSHUser overrides the user of the SSH URL; default "git".
+	SSHUser string
+}
+
+// AuthFromSecretData builds Auth from the data of a Secret using Flux's keys
+// (username, password, bearerToken, identity, known_hosts).
+func AuthFromSecretData(data map[string][]byte) Auth {
+	return Auth{
+		Username:      string(data[SecretKeyUsername]),
+		Password:      string(data[SecretKeyPassword]),
+		BearerToken:   string(data[SecretKeyBearerToken]),
+		SSHPrivateKey: data[SecretKeyIdentity],
+		SSHKnownHosts: data[SecretKeyKnownHosts],
+	}
+}
+
+// TransportAuth turns a into go-git's auth method for the URL's scheme. A nil method (no credentials) is valid for
+// HTTP(S) and file URLs; an SSH URL needs a private key and known_hosts.
+func TransportAuth(url string, a Auth) (transport.AuthMethod, error) {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse URL: %w", err)
