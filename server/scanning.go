@@ -26,7 +26,11 @@ func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Eng
 	handler *webhook.Handler) error {
 	book := reports.NewBook(reports.Options{MaxResults: o.ReportMaxResults})
 	var scan *scanner.Scanner
-	writer, err := newReportWriter(mgr, cfg, book, func() bool { return scan == nil || scan.Synced() })
+	// Results only admission computes (all of them without the scanner) live in the reports alone: a new leader
+	// takes them back from there before it writes.
+	restore := reportsctl.RestoreAdmission(store, book, func(p *engine.Policy) bool { return !o.Scan || !p.Background })
+	writer, err := newReportWriter(mgr, cfg, book, reportsctl.Options{Restore: restore,
+		Synced: func() bool { return scan == nil || scan.Synced() }})
 	if err != nil {
 		return err
 	}
@@ -43,7 +47,7 @@ func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Eng
 
 // newReportWriter sets up the writer of PolicyReports. Its client has no cache: it lists reports once at start and
 // applies them, which a cluster-wide informer would not help.
-func newReportWriter(mgr ctrl.Manager, cfg *rest.Config, book *reports.Book, synced func() bool) (*reportsctl.Writer, error) {
+func newReportWriter(mgr ctrl.Manager, cfg *rest.Config, book *reports.Book, opts reportsctl.Options) (*reportsctl.Writer, error) {
 	c, err := client.New(cfg, client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
 	if err != nil {
 		return nil, fmt.Errorf("report writer client: %w", err)
@@ -52,7 +56,7 @@ func newReportWriter(mgr ctrl.Manager, cfg *rest.Config, book *reports.Book, syn
 	if err != nil {
 		return nil, fmt.Errorf("registering report writer metrics: %w", err)
 	}
-	writer := reportsctl.New(c, book, metrics, reportsctl.Options{Synced: synced})
+	writer := reportsctl.New(c, book, metrics, opts)
 	if err := mgr.Add(writer); err != nil {
 		return nil, fmt.Errorf("adding the report writer: %w", err)
 	}

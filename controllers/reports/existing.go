@@ -26,6 +26,9 @@ func (w *Writer) listExisting(ctx context.Context) (map[string]string, error) {
 
 // listKind adds the hashes of the reports of kind (a list kind) to out.
 func (w *Writer) listKind(ctx context.Context, kind string, out map[string]string) error {
+	if w.opts.Restore != nil {
+		return w.restoreKind(ctx, kind, out)
+	}
 	list := &metav1.PartialObjectMetadataList{}
 	list.SetGroupVersionKind(v1alpha2.SchemeGroupVersion.WithKind(kind))
 	for {
@@ -44,4 +47,51 @@ func (w *Writer) listKind(ctx context.Context, kind string, out map[string]strin
 			return nil
 		}
 	}
+}
+
+// restoreKind reads the reports of kind whole, a page at a time, hands their results to Options.Restore and adds
+// their hashes to out.
+func (w *Writer) restoreKind(ctx context.Context, kind string, out map[string]string) error {
+	var list client.ObjectList = &v1alpha2.PolicyReportList{}
+	if kind == "ClusterPolicyReportList" {
+		list = &v1alpha2.ClusterPolicyReportList{}
+	}
+	opts := []client.ListOption{client.MatchingLabels{reports.ManagedByLabel: reports.Source}, client.Limit(w.opts.RestorePageSize)}
+	for {
+		if err := w.client.List(ctx, list, opts...); err != nil {
+			return fmt.Errorf("reading the %s items labelled %s=%s: %w", kind, reports.ManagedByLabel, reports.Source, err)
+		}
+		for _, item := range itemsOf(list) {
+			if item.GetName() == nameOf(item.GetNamespace()) {
+				out[item.GetNamespace()] = item.GetAnnotations()[reports.HashAnnotation]
+				w.opts.Restore(ctx, item.results)
+			}
+		}
+		next := list.(metav1.ListInterface).GetContinue()
+		if next == "" {
+			return nil
+		}
+		opts = append(opts[:2], client.Continue(next))
+	}
+}
+
+// report is a read report: its metadata and results.
+type report struct {
+	metav1.Object
+	results []v1alpha2.PolicyReportResult
+}
+
+func itemsOf(list client.ObjectList) []report {
+	var out []report
+	switch l := list.(type) {
+	case *v1alpha2.PolicyReportList:
+		for i := range l.Items {
+			out = append(out, report{Object: &l.Items[i], results: l.Items[i].Results})
+		}
+	case *v1alpha2.ClusterPolicyReportList:
+		for i := range l.Items {
+			out = append(out, report{Object: &l.Items[i], results: l.Items[i].Results})
+		}
+	}
+	return out
 }

@@ -1,7 +1,10 @@
 package reports
 
 import (
+	"context"
 	"time"
+
+	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 
 	"github.com/bylaw-dev/bylaw/reports"
 )
@@ -19,6 +22,8 @@ const (
 	DefaultRetryMax  = 5 * time.Minute
 	// DefaultPageSize is the number of reports a LIST of the existing reports returns per page.
 	DefaultPageSize = 500
+	// DefaultRestorePageSize is the number of whole reports a LIST returns per page when they are restored.
+	DefaultRestorePageSize = 20
 	// FieldOwner is the field manager of the server-side applies of the reports.
 	FieldOwner = "bylaw-reports"
 )
@@ -41,6 +46,12 @@ type Options struct {
 	// Synced reports when the Book holds the producer's first full scan. From then on the Writer deletes the reports
 	// of namespaces without results; nil never prunes.
 	Synced func() bool
+	// Restore, when set, is given the results of every report Bylaw manages on the API server when the Writer
+	// starts, before its first write: a new leader takes back what only the reports hold (RestoreAdmission). The
+	// reports are then read whole, RestorePageSize at a time, instead of their metadata only.
+	Restore func(ctx context.Context, results []v1alpha2.PolicyReportResult)
+	// RestorePageSize is the number of whole reports a LIST returns per page (each may be about 1 MiB).
+	RestorePageSize int64
 }
 
 // withDefaults returns o with every unset field set to its default.
@@ -62,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RetryMax < o.RetryBase {
 		o.RetryMax = max(DefaultRetryMax, o.RetryBase)
+	}
+	if o.RestorePageSize <= 0 {
+		o.RestorePageSize = DefaultRestorePageSize
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = DefaultPageSize
