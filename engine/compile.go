@@ -100,7 +100,7 @@ func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, erro
 		return nil, fmt.Errorf("preconditions: %w", err)
 	}
 	if r.Generation != nil {
-		if out.generate, err = e.compileGenerate(r.Generation); err != nil {
+		if out.generate, err = e.compileGenerate(r.Generation, spec); err != nil {
 			return nil, fmt.Errorf("generate: %w", err)
 		}
 		return out, nil

@@ -13,6 +13,7 @@ import (
 type generateProgram struct {
 	synchronize bool
 	orphan      bool
+	existing    bool
 	spec        *generateSpec // nil when the rule only has foreach
 	foreach     []*generateForeach
 }
@@ -35,8 +36,9 @@ type generateForeach struct {
 	spec *generateSpec
 }
 
-func (e *Engine) compileGenerate(g *v1alpha1.Generation) (*generateProgram, error) {
-	out := &generateProgram{synchronize: g.Synchronize, orphan: g.OrphanDownstreamOnPolicyDelete}
+func (e *Engine) compileGenerate(g *v1alpha1.Generation, spec *v1alpha1.Spec) (*generateProgram, error) {
+	out := &generateProgram{synchronize: g.Synchronize, orphan: g.OrphanDownstreamOnPolicyDelete,
+		existing: generatesExisting(g, spec)}
 	var err error
 	if hasGeneratePattern(&g.GeneratePattern) {
 		if out.spec, err = e.compileGenerateSpec(&g.GeneratePattern); err != nil {
@@ -54,6 +56,16 @@ func (e *Engine) compileGenerate(g *v1alpha1.Generation) (*generateProgram, erro
 		return nil, fmt.Errorf("exactly one of data, clone, cloneList or foreach is required")
 	}
 	return out, nil
+}
+
+// generatesExisting reports whether a generate rule also runs for the triggers that existed before its policy, as
+// Kyverno decides it: the rule's generate.generateExisting when set (false turns it off for the rule), else the
+// spec's generateExisting or its deprecated generateExistingOnPolicyUpdate.
+func generatesExisting(g *v1alpha1.Generation, spec *v1alpha1.Spec) bool {
+	if g.GenerateExisting != nil {
+		return *g.GenerateExisting
+	}
+	return spec.GenerateExisting || (spec.GenerateExistingOnPolicyUpdate != nil && *spec.GenerateExistingOnPolicyUpdate)
 }
 
 func hasGeneratePattern(p *v1alpha1.GeneratePattern) bool {

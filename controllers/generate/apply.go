@@ -28,10 +28,14 @@ func (r *Reconciler) applyGenerated(ctx context.Context, a *attempt) (verdict, e
 		return proceed, err
 	}
 	res := r.Engine.Generate(ctx, a.policy, in, engine.EvalOptions{Loader: r.Loader, Exceptions: a.snap.Exceptions})
-	if err := ruleErrors(res.Rules, nil); err != nil {
+	only := appliedRules(a)
+	if err := ruleErrors(res.Rules, only); err != nil {
 		return proceed, err
 	}
 	for _, g := range res.Objects {
+		if only != nil && !only[g.Rule] {
+			continue
+		}
 		u := downstreamObject(a.policy.Key(), g, triggerOf(a))
 		if err := r.put(ctx, u, g.Synchronize); err != nil {
 			return proceed, err
@@ -39,6 +43,21 @@ func (r *Reconciler) applyGenerated(ctx context.Context, a *attempt) (verdict, e
 		a.generated = append(a.generated, referenceOf(u))
 	}
 	return proceed, r.pruneDownstream(ctx, a)
+}
+
+// appliedRules returns the generate rules a request runs: for an Existing request the rules with generateExisting
+// (Kyverno runs only those for existing triggers), nil (every rule) for the others.
+func appliedRules(a *attempt) map[string]bool {
+	if a.gr.Spec.Operation != v1alpha1.GenerateExistingTrigger {
+		return nil
+	}
+	only := map[string]bool{}
+	for _, g := range a.policy.GenerateRules() {
+		if g.GenerateExisting {
+			only[g.Name] = true
+		}
+	}
+	return only
 }
 
 // applyTargets runs the policy's mutate-existing rules and updates the targets they patched, each with the
@@ -155,7 +174,8 @@ func (r *Reconciler) put(ctx context.Context, u *unstructured.Unstructured, sync
 }
 
 // pruneDownstream deletes the downstream objects of the trigger's synchronized rules that the rules no longer ask
-// for (the trigger no longer matches, a precondition no longer holds, a generated name changed).
+// for (the trigger no longer matches, a precondition no longer holds, a generated name changed); an Existing request
+// prunes only for the rules it ran.
 func (r *Reconciler) pruneDownstream(ctx context.Context, a *attempt) error {
 	keep := map[v1alpha1.GeneratedReference]bool{}
 	for _, ref := range a.generated {
@@ -166,9 +186,14 @@ func (r *Reconciler) pruneDownstream(ctx context.Context, a *attempt) error {
 	if err != nil {
 		return err
 	}
+	only := appliedRules(a)
+	applied := map[string]bool{}
+	for name := range only {
+		applied[LabelValue(name)] = true
+	}
 	var stale []unstructured.Unstructured
 	for _, o := range objs {
-		if !keep[referenceOf(&o)] {
+		if !keep[referenceOf(&o)] && (only == nil || applied[o.GetLabels()[LabelRule]]) {
 			stale = append(stale, o)
 		}
 	}

@@ -11,8 +11,10 @@
 // Downstream objects carry the labels app.kubernetes.io/managed-by=bylaw and generate.bylaw.dev/{policy,rule,
 // trigger-uid,trigger-kind,trigger-namespace,trigger-name}, plus annotations with the exact policy key and trigger.
 // Synchronized objects are watched: a deleted or changed one yields a Sync request for its trigger, so it is
-// re-created or reverted; a deleted trigger takes its synchronized downstream with it. Policy changes are watched
-// too (PolicyWatcher): generateExisting policies get requests for every existing trigger, changed synchronized
-// policies a Sync request per trigger of their downstream, and a removed policy's synchronized downstream is deleted
-// unless orphanDownstreamOnPolicyDelete is set.
+// re-created or reverted; a deleted trigger takes its synchronized downstream with it. The sources of synchronized
+// clone and cloneList rules are watched too (SourceWatcher): a created or changed source yields a Sync request for
+// every trigger with downstream from the rule, so the copies follow it. Policy changes are watched (PolicyWatcher):
+// rules with generateExisting (compiled into engine.GenerateRule) get requests for every existing trigger, changed
+// synchronized policies a Sync request per trigger of their downstream, and a removed policy's synchronized
+// downstream is deleted unless orphanDownstreamOnPolicyDelete is set.
 package generate

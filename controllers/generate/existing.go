@@ -27,14 +27,19 @@ type ExistingLister struct {
 	Recorder *Recorder
 }
 
-// Record records one Existing request per existing object that a generate rule of p selects.
+// Record records one Existing request per existing object that a generate rule of p with generateExisting selects.
+// The request runs every generate rule of p that selects the object.
 func (l *ExistingLister) Record(ctx context.Context, p *engine.Policy) error {
 	log := logr.FromContextOrDiscard(ctx).WithValues("policy", p.Key())
+	existing := map[string]bool{}
+	for _, g := range p.GenerateRules() {
+		existing[g.Name] = g.GenerateExisting
+	}
 	seen := map[types.UID]bool{}
 	labels := namespaceLabelCache{reader: l.Reader, labels: map[string]map[string]string{}}
 	var errs []error
 	for _, r := range p.Rules {
-		if r.Type != engine.RuleGenerate {
+		if r.Type != engine.RuleGenerate || !existing[r.Name] {
 			continue
 		}
 		for _, sel := range slices.Sorted(maps.Keys(r.Scope.Kinds)) {

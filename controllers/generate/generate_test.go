@@ -2,6 +2,7 @@ package generate_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -137,35 +139,59 @@ func TestTriggerNoLongerSelected(t *testing.T) {
 }
 
 func TestGenerateExisting(t *testing.T) {
+	ruleLevel := func(marker, setting string) func(string) string {
+		return func(doc string) string { return strings.Replace(doc, marker, setting+"\n"+marker, 1) }
+	}
 	tests := []struct {
 		name      string
 		extraSpec string
-		generated bool
+		edit      func(string) string
+		np, cm    bool // whether the existing namespace gets the NetworkPolicy and the ConfigMap
 	}{
-		{"generateExisting generates for an existing namespace", "  generateExisting: true\n", true},
-		{"the deprecated generateExistingOnPolicyUpdate too", "  generateExistingOnPolicyUpdate: true\n", true},
-		{"without it an existing namespace gets nothing", "", false},
+		{name: "spec.generateExisting generates for an existing namespace", extraSpec: "  generateExisting: true\n",
+			np: true, cm: true},
+		{name: "the deprecated generateExistingOnPolicyUpdate too", extraSpec: "  generateExistingOnPolicyUpdate: true\n",
+			np: true, cm: true},
+		{name: "rule-level generateExisting: only that rule",
+			edit: ruleLevel("      orphanDownstreamOnPolicyDelete:", "      generateExisting: true"), np: true},
+		{name: "rule-level false overrides spec-level true", extraSpec: "  generateExisting: true\n",
+			edit: ruleLevel("      clone: {", "      generateExisting: false"), np: true},
+		{name: "without it an existing namespace gets nothing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
 			ns := w.newNamespace(map[string]string{"bylaw-test": w.id})
 			doc := bootstrapPolicy(w.id, w.source, "[Ingress]", tt.extraSpec, false, false)
-			w.createPolicyCR(doc)
-			w.start()
-			w.setPolicies(doc)
-			if !tt.generated {
-				// a namespace created and admitted afterwards is generated for; the existing one still has nothing.
-				later := w.trigger()
-				w.eventuallyObject(&networkingv1.NetworkPolicy{}, later.Name, "default-deny", nil)
-				err := w.client.Get(w.ctx, client.ObjectKey{Namespace: ns.Name, Name: "default-deny"}, &networkingv1.NetworkPolicy{})
-				assert.True(t, client.IgnoreNotFound(err) == nil && err != nil, "no NetworkPolicy in %s: %v", ns.Name, err)
-				return
+			if tt.edit != nil {
+				doc = tt.edit(doc)
 			}
-			w.eventuallyObject(&networkingv1.NetworkPolicy{}, ns.Name, "default-deny", nil)
-			w.eventuallyObject(&corev1.ConfigMap{}, ns.Name, "base-config", nil)
+			w.start()
+			// as from a signed GitSource bundle: in the store only, no ClusterPolicy object.
+			w.setPoliciesFrom("gitsource/"+w.namespace+"/bundle", doc)
+			probe := ns
+			if !tt.np {
+				// a namespace created and admitted afterwards is generated for: once it has its objects, the
+				// existing namespace would have had its own.
+				probe = w.trigger()
+			}
+			w.eventuallyObject(&networkingv1.NetworkPolicy{}, probe.Name, "default-deny", nil)
+			w.eventuallyNoRequests()
+			assertPresent(t, w.env, &networkingv1.NetworkPolicy{}, ns.Name, "default-deny", tt.np)
+			assertPresent(t, w.env, &corev1.ConfigMap{}, ns.Name, "base-config", tt.cm)
 		})
 	}
+}
+
+// assertPresent asserts that the object exists, or that it does not.
+func assertPresent(t *testing.T, e *env, obj client.Object, namespace, name string, want bool) {
+	t.Helper()
+	err := e.client.Get(e.ctx, client.ObjectKey{Namespace: namespace, Name: name}, obj)
+	if want {
+		assert.NoError(t, err, "%T %s/%s", obj, namespace, name)
+		return
+	}
+	assert.True(t, apierrors.IsNotFound(err), "%T %s/%s should not exist: %v", obj, namespace, name, err)
 }
 
 func TestPolicyRemoved(t *testing.T) {

@@ -14,34 +14,34 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
-	"sigs.k8s.io/yaml"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/controllers/generate"
+	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
 )
 
-// setPolicies compiles docs and makes them the policy set of the store.
+// setPolicies compiles docs and makes them the policy set of the store's source "test".
 func (e *env) setPolicies(docs ...string) {
+	e.t.Helper()
+	e.setPoliciesFrom("test", docs...)
+}
+
+// setPoliciesFrom compiles docs and makes them the policy set of the store's source, with that provenance.
+func (e *env) setPoliciesFrom(source string, docs ...string) {
 	e.t.Helper()
 	set := policy.NewLoader(e.engine).LoadBytes("policies.yaml", []byte(strings.Join(docs, "\n---\n")))
 	require.Empty(e.t, set.Errors)
-	e.store.ReplaceSource("test", set.Policies, nil)
-}
-
-// createPolicyCR stores a policy document as a CR, where generateExisting is read from.
-func (e *env) createPolicyCR(doc string) {
-	e.t.Helper()
-	u := &unstructured.Unstructured{}
-	require.NoError(e.t, yaml.Unmarshal([]byte(doc), &u.Object))
-	require.NoError(e.t, e.client.Create(e.ctx, u))
+	for _, p := range set.Policies {
+		p.Provenance = engine.Provenance{Source: source, Revision: "main@sha1:0123456789abcdef", Digest: "sha256:00"}
+	}
+	e.store.ReplaceSource(source, set.Policies, nil)
 }
 
 // namespace creates a namespace with a random name and the given labels.

@@ -3,10 +3,8 @@ package generate
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/go-logr/logr"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
@@ -16,20 +14,23 @@ import (
 
 // PolicyWatcher turns changes of the policy set into generate work. It keeps the previous snapshot, so that it knows
 // the rules and kinds of a policy that is gone:
-//   - a new or changed policy with generateExisting gets an Existing request for every trigger its rules select;
+//   - a new or changed policy gets an Existing request for every trigger its generateExisting rules select;
 //   - a changed policy gets a Sync request for every trigger of its synchronized downstream;
-//   - the synchronized downstream of a removed policy, or of a removed rule, is deleted unless the rule orphans it.
+//   - the synchronized downstream of a removed policy, or of a removed rule, is deleted unless the rule orphans it;
+//   - the clone sources of synchronized rules are watched (SourceWatcher).
 //
 // The first snapshot counts as all new, so generateExisting also runs after a restart (requests are idempotent).
 type PolicyWatcher struct {
 	Store *policy.Store
-	// Reader reads policies' CRs, triggers and downstream objects from the API server.
+	// Reader reads downstream objects from the API server.
 	Reader client.Reader
 	// Client deletes downstream objects.
 	Client   client.Client
 	Recorder *Recorder
 	Existing *ExistingLister
 	Syncer   *Syncer
+	// Sources watches the clone sources of synchronized rules.
+	Sources *SourceWatcher
 }
 
 // NeedLeaderElection makes the watcher run on the leader only.
@@ -62,6 +63,9 @@ func (w *PolicyWatcher) Handle(ctx context.Context, prev, next *policy.Snapshot)
 	var errs []error
 	if w.Syncer != nil {
 		errs = append(errs, w.Syncer.WatchKinds(ctx, next))
+	}
+	if w.Sources != nil {
+		errs = append(errs, w.Sources.Watch(ctx, next))
 	}
 	before := map[string]*engine.Policy{}
 	for _, p := range prev.Policies {
@@ -96,12 +100,8 @@ func (w *PolicyWatcher) policyChanged(ctx context.Context, old, p *engine.Policy
 		}))
 		errs = append(errs, w.syncDownstream(ctx, p))
 	}
-	if p.HasGenerate() {
-		existing, err := w.generateExisting(ctx, p)
-		errs = append(errs, err)
-		if existing && w.Existing != nil {
-			errs = append(errs, w.Existing.Record(ctx, p))
-		}
+	if w.Existing != nil && generatesExisting(p) {
+		errs = append(errs, w.Existing.Record(ctx, p))
 	}
 	return errors.Join(errs...)
 }
@@ -135,37 +135,11 @@ func (w *PolicyWatcher) syncDownstream(ctx context.Context, p *engine.Policy) er
 	return errors.Join(errs...)
 }
 
-// generateExisting reports whether the policy asks for generateExisting (generate.generateExisting of a rule, or the
-// deprecated spec.generateExisting and spec.generateExistingOnPolicyUpdate). The compiled policy does not carry it, so
-// it is read from the policy's CR; a policy without a CR (from a GitSource bundle) does not generate for existing
-// triggers.
-func (w *PolicyWatcher) generateExisting(ctx context.Context, p *engine.Policy) (bool, error) {
-	var obj client.Object
-	var spec *v1alpha1.Spec
-	if p.Namespace == "" {
-		cp := &v1alpha1.ClusterPolicy{}
-		obj, spec = cp, &cp.Spec
-	} else {
-		np := &v1alpha1.Policy{}
-		obj, spec = np, &np.Spec
-	}
-	err := w.Reader.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Name}, obj)
-	if apierrors.IsNotFound(err) {
-		logr.FromContextOrDiscard(ctx).V(1).Info("policy has no CR; generateExisting is not read", "policy", p.Key())
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("reading policy %s for generateExisting: %w", p.Key(), err)
-	}
-	return specGeneratesExisting(spec), nil
-}
-
-func specGeneratesExisting(spec *v1alpha1.Spec) bool {
-	if spec.GenerateExisting || (spec.GenerateExistingOnPolicyUpdate != nil && *spec.GenerateExistingOnPolicyUpdate) {
-		return true
-	}
-	for _, r := range spec.Rules {
-		if r.Generation != nil && r.Generation.GenerateExisting != nil && *r.Generation.GenerateExisting {
+// generatesExisting reports whether a generate rule of p runs for existing triggers (compiled from the rule's
+// generate.generateExisting or the policy's spec).
+func generatesExisting(p *engine.Policy) bool {
+	for _, g := range p.GenerateRules() {
+		if g.GenerateExisting {
 			return true
 		}
 	}

@@ -41,8 +41,8 @@ type Options struct {
 	TriggerGrace time.Duration
 }
 
-// Setup adds the generate controller to mgr: the GenerateRequest reconciler, the downstream syncer and the policy
-// watcher, all on the leader only. It returns the Recorder, which every replica's webhook uses.
+// Setup adds the generate controller to mgr: the GenerateRequest reconciler, the downstream syncer, the clone source
+// watcher and the policy watcher, all on the leader only. It returns the Recorder, which every replica's webhook uses.
 func Setup(mgr manager.Manager, o Options) (*Recorder, error) {
 	if o.FieldOwner == "" {
 		o.FieldOwner = DefaultFieldOwner
@@ -68,9 +68,13 @@ func Setup(mgr manager.Manager, o Options) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
+	sources, err := newSourceWatcher(mgr, o, recorder)
+	if err != nil {
+		return nil, err
+	}
 	watcher := &PolicyWatcher{Store: o.Store, Reader: mgr.GetAPIReader(), Client: mgr.GetClient(), Recorder: recorder,
 		Existing: &ExistingLister{Reader: mgr.GetAPIReader(), Mapper: mgr.GetRESTMapper(), Recorder: recorder},
-		Syncer:   syncer}
+		Syncer:   syncer, Sources: sources}
 	if err := mgr.Add(watcher); err != nil {
 		return nil, fmt.Errorf("adding the generate policy watcher: %w", err)
 	}
@@ -95,6 +99,21 @@ func newSyncer(mgr manager.Manager, o Options, recorder *Recorder) (*Syncer, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("setting up the generate sync controller: %w", err)
+	}
+	return s, nil
+}
+
+// newSourceWatcher builds the clone source watcher and its controller; the watcher builds a cache per source.
+func newSourceWatcher(mgr manager.Manager, o Options, recorder *Recorder) (*SourceWatcher, error) {
+	s := &SourceWatcher{Store: o.Store, Recorder: recorder, Reader: mgr.GetAPIReader(), Mapper: mgr.GetRESTMapper(),
+		Config: mgr.GetConfig(), Scheme: mgr.GetScheme()}
+	var err error
+	s.ctl, err = controller.NewTyped[sourceKey]("generate-clone-source", mgr, controller.TypedOptions[sourceKey]{
+		Reconciler:         s,
+		SkipNameValidation: ptr.To(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setting up the generate clone source controller: %w", err)
 	}
 	return s, nil
 }
