@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -17,6 +19,34 @@ import (
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 )
+
+// failoverAdmissionOnly is an admission-only Audit policy on the Pods named adm-*. It fails open: while the crashed
+// replica is still the webhook's URL, Pods are created without it.
+const failoverAdmissionOnly = `apiVersion: bylaw.dev/v1alpha1
+kind: ClusterPolicy
+metadata:
+  name: e2e-failover-admission
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  background: false
+  failurePolicy: Ignore
+  rules:
+  - name: owner
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+          names: ["adm-*"]
+          namespaces: [faults-failover]
+    validate:
+      failureAction: Audit
+      message: "adm pods need an owner"
+      pattern:
+        metadata:
+          labels:
+            owner: "?*"
+`
 
 // apiServerDowntime stays under the leader's renew deadline (10 s), so the leader keeps its Lease across the restart.
 const apiServerDowntime = 4 * time.Second
@@ -77,12 +107,20 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	applyYAML(t, requireTeamScan)
 	t.Cleanup(func() { deleteYAML(t, requireTeamScan) })
 	reportIs(t, ns, counts{pass: 150, fail: 50})
+	// An admission-only Audit result lives in the leader's memory and in the report alone.
+	applyYAML(t, failoverAdmissionOnly)
+	t.Cleanup(func() { deleteYAML(t, failoverAdmissionOnly) })
+	policyReady(t, "e2e-failover-admission")
+	auditServed(t, ns, "adm-probe", "adm pods need an owner")
+	require.NoError(t, env.client.Create(context.Background(), pod(ns, "adm-1", false, map[string]string{"team": "a"})))
+	reportIs(t, ns, counts{pass: 151, fail: 51})
 	ctx := context.Background()
 	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "gen-source"}})))
 	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "gen-source", Name: "base"}, Data: map[string]string{"level": "info"}})))
 	applyYAML(t, namespaceBootstrap)
 	t.Cleanup(func() { deleteYAML(t, namespaceBootstrap) })
+	policyReady(t, "e2e-namespace-bootstrap")
 	eventually(t, admissionWait, "namespaces sent to the validating webhook", namespacesRegistered)
 	createGenerateTrigger(t, "failover-gen-before")
 	generatedOnce(t, "failover-gen-before")
@@ -91,7 +129,7 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	require.NoError(t, env.primary.stop(syscall.SIGKILL)) // the leader crashes: its Lease must expire
 	createPods(t, ns, 200, 40)                            // changes while nobody leads
 	require.NoError(t, env.client.Delete(context.Background(), pod(ns, "p-0000", false, nil)))
-	took := reportIs(t, ns, counts{pass: 180, fail: 59})
+	took := reportIs(t, ns, counts{pass: 181, fail: 60}) // the admission-only failure of adm-1 included
 	t.Logf("standby took over; report complete %s after the crash", took.Round(time.Millisecond))
 	require.NotEqual(t, crashed, leaseHolder(t))
 	createGenerateTrigger(t, "failover-gen-after") // admitted once the new leader points the webhook at itself
@@ -106,6 +144,18 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	eventually(t, 30*time.Second, "the restarted primary leads", func() error {
 		if h := leaseHolder(t); h == standbyLease || h == "" {
 			return errors.New("the standby still holds the Lease")
+		}
+		return nil
+	})
+	eventually(t, 30*time.Second, "the webhooks call the primary again", func() error {
+		var cfg admissionregistrationv1.ValidatingWebhookConfiguration
+		if err := env.client.Get(context.Background(), client.ObjectKey{Name: "bylaw-validating"}, &cfg); err != nil {
+			return err
+		}
+		for _, w := range cfg.Webhooks {
+			if w.ClientConfig.URL == nil || !strings.HasPrefix(*w.ClientConfig.URL, env.webhookURL) {
+				return fmt.Errorf("webhook %s still calls %v", w.Name, w.ClientConfig.URL)
+			}
 		}
 		return nil
 	})

@@ -51,6 +51,7 @@ func TestGenerateOnNamespaceCreation(t *testing.T) {
 	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, base)))
 	applyYAML(t, namespaceBootstrap)
 	t.Cleanup(func() { deleteYAML(t, namespaceBootstrap) })
+	policyReady(t, "e2e-namespace-bootstrap") // in the store: a configuration left by an earlier test may list namespaces
 	eventually(t, admissionWait, "namespaces sent to the validating webhook", namespacesRegistered)
 
 	require.NoError(t, env.client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "gen-target",

@@ -27,7 +27,14 @@ const reportWait = 60 * time.Second
 
 // scanPolicy is a background-only ClusterPolicy (admission: false, so that creating many Pods does not call the
 // webhook) checking pattern on Pods.
-func scanPolicy(name, pattern string) string {
+func scanPolicy(name, pattern string) string { return scanPolicyIn(name, "", pattern) }
+
+// scanPolicyIn is scanPolicy on the Pods of one namespace ("": every namespace).
+func scanPolicyIn(name, namespace, pattern string) string {
+	namespaces := ""
+	if namespace != "" {
+		namespaces = "\n          namespaces: [" + namespace + "]"
+	}
 	return fmt.Sprintf(`apiVersion: bylaw.dev/v1alpha1
 kind: ClusterPolicy
 metadata:
@@ -43,13 +50,13 @@ spec:
     match:
       any:
       - resources:
-          kinds: [Pod]
+          kinds: [Pod]%s
     validate:
       failureAction: Audit
       message: "%s fails"
       pattern:
 %s
-`, name, name, pattern)
+`, name, namespaces, name, pattern)
 }
 
 var (
@@ -224,21 +231,8 @@ spec:
 	applyYAML(t, namespaceOwner)
 	t.Cleanup(func() { deleteYAML(t, admissionOnly); deleteYAML(t, namespaceOwner) })
 	policyReady(t, "e2e-admission-team")
-	collected := &warnings{}
-	cfg := rest.CopyConfig(env.cfg)
-	cfg.WarningHandler = collected
-	c, err := client.New(cfg, client.Options{Scheme: env.client.Scheme()})
-	require.NoError(t, err)
-	eventually(t, admissionWait, "the Audit policy is served at admission", func() error {
-		if err := c.Create(ctx, pod(ns, "probe", false, nil), client.DryRunAll); err != nil {
-			return err
-		}
-		if w := strings.Join(collected.take(), "\n"); !strings.Contains(w, "a team label is required") {
-			return fmt.Errorf("warnings %q", w)
-		}
-		return nil
-	})
-	require.NoError(t, c.Create(ctx, pod(ns, "no-team", false, nil)))
+	auditServed(t, ns, "probe", "a team label is required")
+	require.NoError(t, env.client.Create(ctx, pod(ns, "no-team", false, nil)))
 	reportIs(t, ns, counts{fail: 1}) // from admission: the scanner does not evaluate background: false policies
 
 	eventually(t, reportWait, "the ClusterPolicyReport holds the Namespace's result", func() error {
@@ -257,5 +251,25 @@ spec:
 			}
 		}
 		return fmt.Errorf("no fail result of e2e-namespace-owner for %s among %d results", ns, len(results))
+	})
+}
+
+// auditServed waits until a dry-run create of Pod ns/name gets a warning containing message: the Audit policy is in
+// the webhook configuration and in the store of the replica that answers.
+func auditServed(t *testing.T, ns, name, message string) {
+	t.Helper()
+	collected := &warnings{}
+	cfg := rest.CopyConfig(env.cfg)
+	cfg.WarningHandler = collected
+	c, err := client.New(cfg, client.Options{Scheme: env.client.Scheme()})
+	require.NoError(t, err)
+	eventually(t, admissionWait, "the Audit policy is served at admission", func() error {
+		if err := c.Create(context.Background(), pod(ns, name, false, nil), client.DryRunAll); err != nil {
+			return err
+		}
+		if w := strings.Join(collected.take(), "\n"); !strings.Contains(w, message) {
+			return fmt.Errorf("warnings %q", w)
+		}
+		return nil
 	})
 }

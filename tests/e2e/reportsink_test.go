@@ -66,6 +66,7 @@ func fileAt(c *object.Commit, path string) (string, error) {
 }
 
 func TestReportSinkCommitsOnlyChanges(t *testing.T) {
+	resetPolicies(t) // the archive then holds this test's results only
 	ctx := context.Background()
 	const ns = "sink"
 	namespace(t, ns)
@@ -77,8 +78,10 @@ func TestReportSinkCommitsOnlyChanges(t *testing.T) {
 	t.Cleanup(srv.StopHTTP)
 	seedRepo(t, srv.HTTPAddressWithCredentials()+"/reports")
 
-	applyYAML(t, requireTeamScan)
-	t.Cleanup(func() { deleteYAML(t, requireTeamScan) })
+	// Only this namespace's Pods: the Pods earlier tests left elsewhere are not scanned while the sink runs.
+	sinkPolicy := scanPolicyIn("e2e-sink-team", ns, "        metadata:\n          labels:\n            team: \"?*\"")
+	applyYAML(t, sinkPolicy)
+	t.Cleanup(func() { deleteYAML(t, sinkPolicy) })
 	createPods(t, ns, 0, 4) // p-0000 has no team label
 	reportIs(t, ns, counts{pass: 3, fail: 1})
 
@@ -107,7 +110,7 @@ func TestReportSinkCommitsOnlyChanges(t *testing.T) {
 	base := len(commits)
 	summary, err := fileAt(commits[0], "clusters/e2e/SUMMARY.md")
 	require.NoError(t, err)
-	require.Contains(t, summary, "e2e-require-team")
+	require.Contains(t, summary, "e2e-sink-team")
 
 	time.Sleep(sinkQuiet) // nothing changed: nothing is committed
 	require.Len(t, repo.pull(), base, "no commit without a change")
