@@ -14,18 +14,18 @@ func TestOptionsDefaults(t *testing.T) {
 		want Options
 	}{
 		{name: "zero value", want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
-			Workers: DefaultWorkers, RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize}},
+			Workers: DefaultWorkers, RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
 		{name: "given values stay",
 			in: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
-				RetryMax: time.Minute, PageSize: 10},
+				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3},
 			want: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
-				RetryMax: time.Minute, PageSize: 10}},
+				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3}},
 		{name: "a slow rate still writes one at a time", in: Options{WriteRate: 0.5},
 			want: Options{Interval: DefaultInterval, WriteRate: 0.5, WriteBurst: 1, Workers: DefaultWorkers,
-				RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize}},
+				RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
 		{name: "the longest retry is never shorter than the first", in: Options{RetryBase: time.Hour},
 			want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
-				Workers: DefaultWorkers, RetryBase: time.Hour, RetryMax: time.Hour, PageSize: DefaultPageSize}},
+				Workers: DefaultWorkers, RetryBase: time.Hour, RetryMax: time.Hour, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -52,6 +52,8 @@ type memo struct {
 	published string
 	// retryAt is when a failed publication may be tried again.
 	retryAt time.Time
+	// stalled is the generation whose target can never work: nothing is tried until the spec changes.
+	stalled int64
 }
 
 // ownedConditions are the conditions this controller writes.
@@ -94,6 +96,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 func (r *Reconciler) reconcileSink(ctx context.Context, sink *v1alpha1.ReportSink) (ctrl.Result, error) {
 	key := types.NamespacedName{Namespace: sink.Namespace, Name: sink.Name}
 	m := r.memoOf(key)
+	r.mu.Lock()
+	stalled := m.stalled != 0 && m.stalled == sink.Generation
+	r.mu.Unlock()
+	if stalled {
+		return ctrl.Result{}, nil // waits for a spec change
+	}
 	if wait := m.retryAt.Sub(r.now()); wait > 0 {
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
@@ -106,8 +114,8 @@ func (r *Reconciler) reconcileSink(ctx context.Context, sink *v1alpha1.ReportSin
 		return ctrl.Result{RequeueAfter: interval(sink)}, nil
 	}
 	if wait := r.untilNextCommit(sink); wait > 0 {
-		conditions.MarkReconciling(sink, ReasonChangePending, "the reports changed; next commit in %s",
-			wait.Round(time.Second))
+		due := sink.Status.LastPushTime.Add(interval(sink)).UTC().Format(time.RFC3339)
+		conditions.MarkReconciling(sink, ReasonChangePending, "the reports changed; the next commit is due at %s", due)
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 	target, err := r.target(ctx, sink)
@@ -155,6 +163,9 @@ func (r *Reconciler) failed(ctx context.Context, sink *v1alpha1.ReportSink, m *m
 		"failures", sink.Status.Failures)
 	conditions.Delete(sink, meta.ReconcilingCondition)
 	if reason == string(gitsink.ReasonInvalid) {
+		r.mu.Lock()
+		m.stalled = sink.Generation
+		r.mu.Unlock()
 		conditions.MarkFalse(sink, meta.ReadyCondition, reason, "%s", err.Error())
 		conditions.MarkStalled(sink, reason, "%s", err.Error())
 		return ctrl.Result{}, nil
