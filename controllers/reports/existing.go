@@ -14,19 +14,20 @@ import (
 // listExisting returns the content hash of every report Bylaw manages on the API server, by namespace
 // (reports.ClusterScope for the cluster report): "" for one without the hash annotation. It reads metadata only, in
 // pages.
-func (w *Writer) listExisting(ctx context.Context) (map[string]string, error) {
+func (w *Writer) listExisting(ctx context.Context, restore bool) (map[string]string, error) {
 	out := map[string]string{}
 	for _, kind := range []string{"PolicyReportList", "ClusterPolicyReportList"} {
-		if err := w.listKind(ctx, kind, out); err != nil {
+		if err := w.listKind(ctx, kind, restore, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// listKind adds the hashes of the reports of kind (a list kind) to out.
-func (w *Writer) listKind(ctx context.Context, kind string, out map[string]string) error {
-	if w.opts.Restore != nil {
+// listKind adds the hashes of the reports of kind (a list kind) to out; with restore (and Options.Restore set) it
+// reads them whole and hands their results to Options.Restore.
+func (w *Writer) listKind(ctx context.Context, kind string, restore bool, out map[string]string) error {
+	if restore && w.opts.Restore != nil {
 		return w.restoreKind(ctx, kind, out)
 	}
 	list := &metav1.PartialObjectMetadataList{}

@@ -22,6 +22,8 @@ const (
 	DefaultRetryMax  = 5 * time.Minute
 	// DefaultPageSize is the number of reports a LIST of the existing reports returns per page.
 	DefaultPageSize = 500
+	// DefaultResync is how often the reports on the API server are read again.
+	DefaultResync = 10 * time.Minute
 	// DefaultRestorePageSize is the number of whole reports a LIST returns per page when they are restored.
 	DefaultRestorePageSize = 20
 	// FieldOwner is the field manager of the server-side applies of the reports.
@@ -43,6 +45,9 @@ type Options struct {
 	RetryMax  time.Duration
 	// PageSize is the number of reports a LIST of the existing reports returns per page.
 	PageSize int64
+	// Resync is how often the reports on the API server are read again, to repair reports changed or deleted by
+	// someone else.
+	Resync time.Duration
 	// Synced reports when the Book holds the producer's first full scan. From then on the Writer deletes the reports
 	// of namespaces without results; nil never prunes.
 	Synced func() bool
@@ -73,6 +78,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RetryMax < o.RetryBase {
 		o.RetryMax = max(DefaultRetryMax, o.RetryBase)
+	}
+	if o.Resync <= 0 {
+		o.Resync = DefaultResync
 	}
 	if o.RestorePageSize <= 0 {
 		o.RestorePageSize = DefaultRestorePageSize

@@ -14,18 +14,18 @@ func TestOptionsDefaults(t *testing.T) {
 		want Options
 	}{
 		{name: "zero value", want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
-			Workers: DefaultWorkers, RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
+			Workers: DefaultWorkers, RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize, Resync: DefaultResync}},
 		{name: "given values stay",
 			in: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
-				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3},
+				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3, Resync: time.Hour},
 			want: Options{Interval: time.Second, WriteRate: 5, WriteBurst: 2, Workers: 1, RetryBase: time.Second,
-				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3}},
+				RetryMax: time.Minute, PageSize: 10, RestorePageSize: 3, Resync: time.Hour}},
 		{name: "a slow rate still writes one at a time", in: Options{WriteRate: 0.5},
 			want: Options{Interval: DefaultInterval, WriteRate: 0.5, WriteBurst: 1, Workers: DefaultWorkers,
-				RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
+				RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize, Resync: DefaultResync}},
 		{name: "the longest retry is never shorter than the first", in: Options{RetryBase: time.Hour},
 			want: Options{Interval: DefaultInterval, WriteRate: DefaultWriteRate, WriteBurst: 20,
-				Workers: DefaultWorkers, RetryBase: time.Hour, RetryMax: time.Hour, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize}},
+				Workers: DefaultWorkers, RetryBase: time.Hour, RetryMax: time.Hour, PageSize: DefaultPageSize, RestorePageSize: DefaultRestorePageSize, Resync: DefaultResync}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,13 +2,16 @@ package reports_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	ctlreports "github.com/bylaw-dev/bylaw/controllers/reports"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/reports"
 )
 
 func TestNewLeaderRestoresAdmissionResults(t *testing.T) {
@@ -39,4 +42,15 @@ func TestNewLeaderRestoresAdmissionResults(t *testing.T) {
 		assert.Equal(t, "team label missing", r.Message)
 		assert.Equal(t, v1alpha2.PolicyResult("fail"), r.Result)
 	}
+}
+
+func TestResyncRepairsAReportDeletedBySomeoneElse(t *testing.T) {
+	e := newEnv(t)
+	ns := e.namespace("resync")
+	book := newBook()
+	book.Set(pod(ns, "web"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
+	e.start(e.c, book, ctlreports.Options{Resync: 200 * time.Millisecond})
+	e.eventually(map[string]*v1alpha2.PolicyReportSummary{ns: summary(1, 0)})
+	require.NoError(t, e.c.Delete(e.ctx, &v1alpha2.PolicyReport{ObjectMeta: managed(ns, reports.PolicyReportName)}))
+	e.eventually(map[string]*v1alpha2.PolicyReportSummary{ns: summary(1, 0)}, func() bool { return e.report(ns) != nil })
 }

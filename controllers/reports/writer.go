@@ -109,7 +109,7 @@ func (w *Writer) loadExisting(ctx context.Context) bool {
 	log := logr.FromContextOrDiscard(ctx)
 	delay := w.opts.RetryBase
 	for {
-		existing, err := w.listExisting(ctx)
+		existing, err := w.listExisting(ctx, true)
 		if err == nil {
 			w.mu.Lock()
 			w.written = existing
@@ -135,6 +135,8 @@ func (w *Writer) loadExisting(ctx context.Context) bool {
 func (w *Writer) feed(ctx context.Context) {
 	tick := time.NewTicker(w.opts.Interval)
 	defer tick.Stop()
+	resync := time.NewTicker(w.opts.Resync)
+	defer resync.Stop()
 	// At start every namespace of the Book, once: the hashes decide which reports differ.
 	w.enqueue(append(w.book.Changed(), w.book.Namespaces()...))
 	pruned := false
@@ -148,8 +150,29 @@ func (w *Writer) feed(ctx context.Context) {
 			return
 		case <-tick.C:
 		case <-w.poke:
+		case <-resync.C:
+			w.resync(ctx, pruned)
 		}
 		w.enqueue(w.book.Changed())
+	}
+}
+
+// resync reads the hashes of the reports on the API server again and queues every namespace, so that a report
+// someone else deleted or changed is written again (and, once pruning started, a stale one deleted). A failed read
+// is counted and waits for the next resync.
+func (w *Writer) resync(ctx context.Context, prune bool) {
+	existing, err := w.listExisting(ctx, false)
+	if err != nil {
+		w.metrics.countError("list")
+		logr.FromContextOrDiscard(ctx).Error(err, "re-reading the existing policy reports failed")
+		return
+	}
+	w.mu.Lock()
+	w.written = existing
+	w.mu.Unlock()
+	w.enqueue(w.book.Namespaces())
+	if prune {
+		w.prune(ctx)
 	}
 }
 
