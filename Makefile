@@ -50,7 +50,7 @@ conformance-ratchet: build
 
 ## bench: Go benchmarks and the `bylaw apply` load run (tests/bench).
 bench: build
-	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./tests/bench/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./reports/... ./tests/bench/...
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
 	bash tests/bench/apply.sh $(CORPUS)
 
