@@ -3,8 +3,6 @@ package generate_test
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -26,14 +24,9 @@ import (
 	"github.com/bylaw-dev/bylaw/webhook"
 )
 
-var plane = controlplane.Plane{CRDs: []string{filepath.Join(repoRoot(), "manifests", "crds")}}
+var plane = controlplane.Plane{CRDs: controlplane.BylawCRDs()}
 
 func TestMain(m *testing.M) { os.Exit(plane.Run(m)) }
-
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
 
 // wait bounds every poll of these tests.
 const wait = 30 * time.Second

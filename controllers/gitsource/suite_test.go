@@ -10,8 +10,6 @@ import (
 	"encoding/pem"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -30,14 +28,9 @@ import (
 	"github.com/bylaw-dev/bylaw/tests/controlplane"
 )
 
-var plane = controlplane.Plane{CRDs: []string{filepath.Join(repoRoot(), "manifests", "crds")}}
+var plane = controlplane.Plane{CRDs: controlplane.BylawCRDs()}
 
 func TestMain(m *testing.M) { os.Exit(plane.Run(m)) }
-
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
 
 const (
 	gitUser     = "bylaw"

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,14 +34,9 @@ import (
 	"github.com/bylaw-dev/bylaw/tests/controlplane"
 )
 
-var plane = controlplane.Plane{CRDs: []string{filepath.Join(repoRoot(), "manifests", "crds")}}
+var plane = controlplane.Plane{CRDs: controlplane.BylawCRDs()}
 
 func TestMain(m *testing.M) { os.Exit(plane.Run(m)) }
-
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
 
 const (
 	gitUser     = "bylaw"
