@@ -78,7 +78,7 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"CustomResourceDefinition/clusterpolicies.bylaw.dev", "CustomResourceDefinition/gitsources.bylaw.dev",
 		"CustomResourceDefinition/policies.bylaw.dev", "CustomResourceDefinition/generaterequests.bylaw.dev",
 		"CustomResourceDefinition/policyexceptions.bylaw.dev",
-		"CustomResourceDefinition/reportsinks.bylaw.dev",
+		"CustomResourceDefinition/reportsinks.bylaw.dev", "CustomResourceDefinition/auditresults.bylaw.dev",
 		"CustomResourceDefinition/policyreports.wgpolicyk8s.io", "CustomResourceDefinition/clusterpolicyreports.wgpolicyk8s.io",
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",

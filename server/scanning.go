@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -12,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/bylaw-dev/bylaw/controllers/auditresults"
 	reportsctl "github.com/bylaw-dev/bylaw/controllers/reports"
 	"github.com/bylaw-dev/bylaw/controllers/scanner"
 	"github.com/bylaw-dev/bylaw/engine"
@@ -36,7 +38,11 @@ func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Eng
 	}
 	elected := mgr.Elected()
 	handler.Results = admissionResults{book: book, isLeader: func() bool { return isClosed(elected) }, changed: writer.Poke,
-		scanning: o.Scan}
+		scanning: o.Scan, recorder: &auditresults.Recorder{Client: mgr.GetClient(), Namespace: o.Namespace}}
+	handoff := &auditresults.Reconciler{Client: mgr.GetClient(), Store: store, Book: book, Changed: writer.Poke}
+	if err := handoff.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the AuditResult controller: %w", err)
+	}
 	if o.Scan {
 		if scan, err = newScanner(mgr, cfg, o, eng, store, handler.Loader, book, writer.Poke); err != nil {
 			return err
@@ -93,25 +99,39 @@ func newScanner(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 	return s, nil
 }
 
-// admissionResults feeds the Audit results of admission into the book of the leader, which writes the reports.
-// Other replicas drop them: their book is never written. With the scanner on, results of background policies are
-// left to it (it evaluates every rule of them on the stored object, Enforce ones too), so only admission-only
-// policies come from here.
+// admissionResults feeds the Audit results of admission into the book of the leader, which writes the reports. A
+// replica that does not lead hands them to the leader as an AuditResult (its own book is never written). With the
+// scanner on, results of background policies are left to it (it evaluates every rule of them on the stored object,
+// Enforce ones too), so only admission-only policies come from here.
 type admissionResults struct {
 	book     *reports.Book
 	isLeader func() bool
 	changed  func()
 	scanning bool
+	recorder *auditresults.Recorder
 }
 
-func (a admissionResults) Admitted(_ context.Context, obj map[string]any, results []engine.PolicyResult) {
-	if !a.isLeader() {
-		return
-	}
+func (a admissionResults) Admitted(ctx context.Context, obj map[string]any, results []engine.PolicyResult) {
 	if a.scanning {
 		results = slices.DeleteFunc(slices.Clone(results), func(r engine.PolicyResult) bool { return r.Policy.Background })
 	}
-	if len(results) > 0 && a.book.Update(reports.ResourceOf(obj), results) && a.changed != nil {
+	if len(results) == 0 {
+		return
+	}
+	if !a.isLeader() {
+		if hasRules(results) {
+			if err := a.recorder.Record(ctx, obj, results); err != nil {
+				logr.FromContextOrDiscard(ctx).Error(err, "handing admission results to the leader failed")
+			}
+		}
+		return
+	}
+	if a.book.Update(reports.ResourceOf(obj), results) && a.changed != nil {
 		a.changed()
 	}
+}
+
+// hasRules reports whether some result holds a rule: only those are worth an AuditResult.
+func hasRules(results []engine.PolicyResult) bool {
+	return slices.ContainsFunc(results, func(r engine.PolicyResult) bool { return len(r.Rules) > 0 })
 }

@@ -106,6 +106,7 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 			&v1alpha1.GitSource{}:       {Namespaces: map[string]cache.Config{o.Namespace: {}}},
 			&v1alpha1.GenerateRequest{}: {Namespaces: map[string]cache.Config{o.Namespace: {}}},
 			&v1alpha1.ReportSink{}:      {Namespaces: map[string]cache.Config{o.Namespace: {}}},
+			&v1alpha1.AuditResult{}:     {Namespaces: map[string]cache.Config{o.Namespace: {}}},
 		}},
 	})
 	if err != nil {

@@ -39,6 +39,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&GitSource{}, &GitSourceList{},
 		&ReportSink{}, &ReportSinkList{},
 		&GenerateRequest{}, &GenerateRequestList{},
+		&AuditResult{}, &AuditResultList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil

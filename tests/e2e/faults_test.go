@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
 )
 
 // failoverAdmissionOnly is an admission-only Audit policy on the Pods named adm-*. It fails open: while the crashed
@@ -114,6 +115,14 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	auditServed(t, ns, "adm-probe", "adm pods need an owner")
 	require.NoError(t, env.client.Create(context.Background(), pod(ns, "adm-1", false, map[string]string{"team": "a"})))
 	reportIs(t, ns, counts{pass: 151, fail: 51})
+	// adm-2 passes at admission (answered by the leader); then the standby answers an update of it that fails: the
+	// standby hands the result to the leader (an AuditResult), whose report shows it.
+	adm2 := pod(ns, "adm-2", false, map[string]string{"team": "a", "owner": "shop"})
+	require.NoError(t, env.client.Create(context.Background(), adm2))
+	reportIs(t, ns, counts{pass: 153, fail: 51})
+	delete(adm2.Labels, "owner")
+	require.True(t, reviewAt(t, standby, adm2, engine.Webhook{FailurePolicy: "Ignore", TimeoutSeconds: 10}), "Audit allows")
+	reportIs(t, ns, counts{pass: 152, fail: 52})
 	ctx := context.Background()
 	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "gen-source"}})))
 	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, &corev1.ConfigMap{
@@ -129,7 +138,7 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	require.NoError(t, env.primary.stop(syscall.SIGKILL)) // the leader crashes: its Lease must expire
 	createPods(t, ns, 200, 40)                            // changes while nobody leads
 	require.NoError(t, env.client.Delete(context.Background(), pod(ns, "p-0000", false, nil)))
-	took := reportIs(t, ns, counts{pass: 181, fail: 60}) // the admission-only failure of adm-1 included
+	took := reportIs(t, ns, counts{pass: 182, fail: 61}) // the admission-only failures of adm-1 and adm-2 included
 	t.Logf("standby took over; report complete %s after the crash", took.Round(time.Millisecond))
 	require.NotEqual(t, crashed, leaseHolder(t))
 	createGenerateTrigger(t, "failover-gen-after") // admitted once the new leader points the webhook at itself
