@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -51,8 +52,8 @@ func selectsBackground(p *engine.Policy, in *engine.Input) bool {
 // warning on a fail-open one; either way it is logged and counted.
 func (h *Handler) recordGenerate(ctx context.Context, ar *admissionv1.AdmissionRequest, in *engine.Input,
 	policies []*engine.Policy, class engine.Webhook, resp *admissionv1.AdmissionResponse) *admissionv1.AdmissionResponse {
-	if h.Generate == nil || !resp.Allowed || (ar.DryRun != nil && *ar.DryRun) {
-		return resp
+	if h.Generate == nil || !resp.Allowed || (ar.DryRun != nil && *ar.DryRun) || !slices.ContainsFunc(policies, hasBackgroundRules) {
+		return resp // most requests: no policy of this webhook generates, so the old object is not decoded
 	}
 	log := logr.FromContextOrDiscard(ctx)
 	old := h.oldInput(ctx, ar)
