@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/bylaw-dev/bylaw/engine"
@@ -70,6 +72,20 @@ func (s *Store) Ready() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.waiting) == 0
+}
+
+// WaitReady waits until Ready, checking every 100 ms; it returns false when ctx ended first.
+func (s *Store) WaitReady(ctx context.Context) bool {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !s.Ready() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+	return true
 }
 
 // Wait makes readiness wait for the first load of key (a source, or a step such as listing the sources), until Done.

@@ -1,10 +1,12 @@
 package policy_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,4 +157,13 @@ func TestStoreReadinessWaitsForFirstLoads(t *testing.T) {
 	s.Done("gitsource/ns/a")
 	assert.True(t, s.Ready())
 	assert.Empty(t, s.Waiting())
+}
+
+func TestWaitReady(t *testing.T) {
+	s := policy.NewStore()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	assert.False(t, s.WaitReady(ctx), "never ready: gives up with ctx")
+	s.MarkReady()
+	assert.True(t, s.WaitReady(context.Background()))
 }

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"time"
 
 	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	"github.com/bylaw-dev/bylaw/engine"
@@ -16,7 +15,7 @@ import (
 // that is not a single object, are left out. Restored results get the time of the restore as their timestamp.
 func RestoreAdmission(store *policy.Store, book *reports.Book, keep func(*engine.Policy) bool) func(context.Context, []v1alpha2.PolicyReportResult) {
 	return func(ctx context.Context, results []v1alpha2.PolicyReportResult) {
-		if !waitReady(ctx, store) {
+		if !store.WaitReady(ctx) {
 			return
 		}
 		byKey := map[string]*engine.Policy{}
@@ -52,17 +51,4 @@ func groupResults(results []v1alpha2.PolicyReportResult, byKey map[string]*engin
 			Message: r.Message, Action: engine.ActionAudit, Exception: r.Properties[reports.PropertyException]})
 	}
 	return out
-}
-
-func waitReady(ctx context.Context, store *policy.Store) bool {
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for !store.Ready() {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-tick.C:
-		}
-	}
-	return true
 }

@@ -86,7 +86,8 @@ func (s *Scanner) Start(ctx context.Context) error {
 		workers.Wait()
 		s.stopWatches()
 	}()
-	if !s.waitForPolicies(ctx) {
+	// The first complete policy set, so that a partial one does not start the scan (and the pruning) too early.
+	if !s.Store.WaitReady(ctx) {
 		return nil
 	}
 	s.watchNamespaces(ctx)
@@ -117,21 +118,6 @@ func (s *Scanner) retryAfter(complete bool) <-chan time.Time {
 		return nil
 	}
 	return time.After(retryInterval)
-}
-
-// waitForPolicies waits until the store holds the first complete policy set, so that a partial set does not start
-// the scan (and a report writer's pruning) too early.
-func (s *Scanner) waitForPolicies(ctx context.Context) bool {
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for !s.Store.Ready() {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-tick.C:
-		}
-	}
-	return true
 }
 
 // scanAll queues a scan of every watched kind.
