@@ -76,7 +76,7 @@ func admissionRequestDoc(in *Input) map[string]any {
 		"name":      r.Name,
 		"namespace": r.Namespace,
 		"dryRun":    in.req.DryRun,
-		"kind":      map[string]any{"group": r.Group, "version": r.Version, "kind": r.Kind},
+		"kind":      requestKindDoc(in.req, r),
 		"userInfo":  userInfoDoc(in.req.UserInfo),
 	}
 	if in.req.Subresource != "" {

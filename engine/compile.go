@@ -40,7 +40,12 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 			errs = append(errs, fmt.Errorf("spec.rules[%d] (%s): %w", i, src.Spec.Rules[i].Name, err))
 			continue
 		}
-		r.Scope = scopeOf(&src.Spec.Rules[i])
+		if r.Scope, err = scopeOf(&src.Spec.Rules[i]); err != nil {
+			errs = append(errs, fmt.Errorf("spec.rules[%d] (%s): %w", i, src.Spec.Rules[i].Name, err))
+			continue
+		}
+		r.stages = stagesOf(p, r)
+		p.stages |= r.stages
 		p.Rules = append(p.Rules, r)
 		p.hasGenerate = p.hasGenerate || r.generate != nil
 		p.hasMutate = p.hasMutate || r.mutate != nil
@@ -105,8 +110,8 @@ func (e *Engine) compileRule(r *v1alpha1.Rule, spec *v1alpha1.Spec) (*Rule, erro
 		}
 		return out, nil
 	}
-	if reason := unsupportedReason(r); reason != "" {
-		out.unsupported = reason
+	if typ, reason := unsupportedReason(r); reason != "" {
+		out.unsupported = &UnsupportedRule{Rule: r.Name, Type: typ, Reason: reason}
 		return out, nil
 	}
 	if r.Mutation != nil {
@@ -133,24 +138,27 @@ func ruleType(r *v1alpha1.Rule) RuleType {
 	return RuleValidate
 }
 
-// unsupportedReason says why the engine cannot evaluate the rule yet, or "" when it can.
-func unsupportedReason(r *v1alpha1.Rule) string {
+// unsupportedReason says which rule type the engine cannot evaluate yet and why, or "" when it can.
+func unsupportedReason(r *v1alpha1.Rule) (typ, reason string) {
+	notYet := func(typ string) (string, string) {
+		return typ, "rule type " + typ + " is not supported by this engine yet"
+	}
 	switch ruleType(r) {
 	case RuleMutate:
-		return ""
+		return "", ""
 	case RuleVerifyImages:
-		return "rule type verifyImages is not supported by this engine yet"
+		return notYet("verifyImages")
 	}
 	v := r.Validation
 	switch {
 	case v == nil:
-		return "rule has no validate, mutate, generate or verifyImages block"
+		return "none", "rule has no validate, mutate, generate or verifyImages block"
 	case v.Manifests != nil:
-		return "rule type validate.manifests is not supported by this engine yet"
+		return notYet("validate.manifests")
 	case v.Assert != nil:
-		return "rule type validate.assert is not supported by this engine yet"
+		return notYet("validate.assert")
 	}
-	return ""
+	return "", ""
 }
 
 func autogenSource(name string) string {

@@ -68,8 +68,8 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 		return RuleResult{}, false
 	}
 	result := RuleResult{Rule: r.Name, Type: r.Type}
-	if r.unsupported != "" {
-		result.Status, result.Message, result.Unsupported = StatusError, r.unsupported, true
+	if r.unsupported != nil {
+		result.Status, result.Message, result.Unsupported = StatusError, r.unsupported.Reason, true
 		return result, true
 	}
 	doc, stop := r.prepare(ctx, in, loader)

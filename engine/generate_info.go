@@ -72,6 +72,23 @@ func (p *Policy) GenerateRules() []GenerateRule {
 	return out
 }
 
+// GenerateExistingRules returns the generate rules of p that also run for the triggers that existed before the policy
+// (generateExisting), in order: the generate controller lists the kinds of their Scope and records a request for each
+// object they select.
+func (p *Policy) GenerateExistingRules() []*Rule {
+	var out []*Rule
+	for _, r := range p.Rules {
+		if r.generate != nil && r.generate.existing {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Mutates reports whether p has mutate rules (on the request's object or on existing targets): the CLI applies such
+// policies first, in order, as the Kyverno CLI does.
+func (p *Policy) Mutates() bool { return p.hasMutate }
+
 // HasGenerate reports whether p has generate rules.
 func (p *Policy) HasGenerate() bool { return p.hasGenerate }
 

@@ -40,8 +40,13 @@ type Request struct {
 	// NamespaceLabels are the labels of the object's namespace, for namespaceSelector.
 	NamespaceLabels map[string]string
 	// Kind, Name and Namespace, when set, come from the admission request and take precedence over the object's: a
-	// subresource request carries, say, a PodExecOptions for kind Pod, and a created object may not name its namespace.
-	Kind      *GroupVersionKind
+	// created object may not name its namespace, and a subresource request carries, say, a PodExecOptions for pods/exec
+	// while rules match it as kind Pod with subresource exec (as Kyverno does: Kind is then the top-level kind of the
+	// request's resource, and ObjectKind the request's own kind).
+	Kind *GroupVersionKind
+	// ObjectKind is the kind of the object the request carries (PodExecOptions, Scale), shown as request.kind; when
+	// nil, request.kind is Kind.
+	ObjectKind *GroupVersionKind
 	Name      string
 	Namespace string
 	// Variables are extra values set in the context before rules run, keyed by dotted path ("request.namespace",
@@ -146,7 +151,7 @@ func baseDocument(req Request, obj map[string]any, r match.Resource) map[string]
 		"namespace":    r.Namespace,
 		"name":         r.Name,
 		"dryRun":       req.DryRun,
-		"kind":         map[string]any{"group": r.Group, "version": r.Version, "kind": r.Kind},
+		"kind":         requestKindDoc(req, r),
 		"userInfo":     userInfoDoc(req.UserInfo),
 		"roles":        toAnySlice(req.UserInfo.Roles),
 		"clusterRoles": toAnySlice(req.UserInfo.ClusterRoles),
@@ -169,6 +174,14 @@ func baseDocument(req Request, obj map[string]any, r match.Resource) map[string]
 		setPath(doc, k, v)
 	}
 	return doc
+}
+
+// requestKindDoc is request.kind: the kind of the object the request carries.
+func requestKindDoc(req Request, r match.Resource) map[string]any {
+	if k := req.ObjectKind; k != nil {
+		return map[string]any{"group": k.Group, "version": k.Version, "kind": k.Kind}
+	}
+	return map[string]any{"group": r.Group, "version": r.Version, "kind": r.Kind}
 }
 
 func userInfoDoc(u UserInfo) map[string]any {

@@ -34,6 +34,7 @@ type Policy struct {
 	// Provenance says where the policy came from; set by the loader's caller before the policy is shared.
 	Provenance  Provenance
 	Rules       []*Rule
+	stages      Stage // the union of the rules' stages
 	hasGenerate bool
 	hasMutate   bool
 	overrides   []actionOverride
@@ -100,9 +101,10 @@ type Rule struct {
 	Type RuleType
 	// Autogen is the rule the loader generated this one from, or "" for a rule written in the policy.
 	Autogen string
-	// Scope is what the rule needs the API server to send at admission.
+	// Scope is what the rule needs the API server to send at admission, and the kinds it selects.
 	Scope Scope
 
+	stages    Stage
 	action    Action
 	overrides []actionOverride
 
@@ -114,8 +116,8 @@ type Rule struct {
 	validate      *validation
 	generate      *generateProgram
 	mutate        *mutateProgram
-	// unsupported, when set, is the reason the engine cannot evaluate this rule yet; it yields an error result.
-	unsupported string
+	// unsupported, when set, says why the engine cannot evaluate this rule yet; it yields an error result.
+	unsupported *UnsupportedRule
 	passMessage string
 }
 

@@ -50,10 +50,11 @@ type PolicyResult struct {
 	PatchedTargets []PatchedTarget
 }
 
-// Blocked reports whether the policy enforces and at least one rule failed or errored under an Enforce action.
+// Blocked reports whether at least one rule failed or errored under an Enforce action: `bylaw apply` then exits 1, as
+// admission would deny (a rule the engine cannot evaluate denies whatever the failure policy).
 func (r PolicyResult) Blocked() bool {
 	for _, rr := range r.Rules {
-		if rr.Status == StatusFail && rr.Action == ActionEnforce {
+		if (rr.Status == StatusFail || rr.Status == StatusError) && rr.Action == ActionEnforce {
 			return true
 		}
 	}

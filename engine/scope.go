@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine/match"
 )
 
 // Webhook is the API server side of a policy: which admission webhook serves it, how failures are treated and how long
@@ -15,13 +18,30 @@ type Webhook struct {
 	TimeoutSeconds int32
 }
 
-// Scope is what one rule needs the API server to send to the webhook: the kind selectors the rule matches (as written:
-// "Pod", "apps/v1/Deployment", "Pod/exec", "*") and, for each, the admission operations.
+// Scope is what one rule needs the API server to send: the kind selectors the rule matches, parsed once, each with
+// its admission operations, sorted by the selectors as written.
 type Scope struct {
-	// Mutating is true for rules served by the mutating webhook (mutate rules on the request object).
-	Mutating bool
-	// Kinds maps a kind selector to its operations.
-	Kinds map[string][]Operation
+	Kinds []KindScope
+}
+
+// KindScope is one kind selector of a rule and the operations it is registered for.
+type KindScope struct {
+	Selector   match.KindSelector
+	Operations []Operation
+}
+
+// Selectors returns the rule's kind selectors.
+func (s Scope) Selectors() []match.KindSelector {
+	out := make([]match.KindSelector, len(s.Kinds))
+	for i, k := range s.Kinds {
+		out[i] = k.Selector
+	}
+	return out
+}
+
+// find returns the index of the selector written as raw, or -1.
+func (s *Scope) find(raw string) int {
+	return slices.IndexFunc(s.Kinds, func(k KindScope) bool { return k.Selector.Raw == raw })
 }
 
 var (
@@ -42,15 +62,15 @@ func webhookOf(spec *v1alpha1.Spec) Webhook {
 
 // scopeOf collects the kinds and operations of a rule as Kyverno registers them: operations named by a filter, else the
 // rule type's defaults (every operation for validate and generate, CREATE and UPDATE for mutate); an exclude.any entry
-// that names only kinds and operations removes them.
-func scopeOf(r *v1alpha1.Rule) Scope {
-	mutating := r.Mutation != nil && len(r.Mutation.Targets) == 0
+// that names only kinds and operations removes them. Kinds are parsed by match.ParseKindSelector, which the rule's
+// matcher has already accepted.
+func scopeOf(r *v1alpha1.Rule) (Scope, error) {
 	defaults := allOperations
-	if mutating {
+	if r.Mutation != nil && len(r.Mutation.Targets) == 0 {
 		defaults = mutateOperations
 	}
-	s := Scope{Mutating: mutating, Kinds: map[string][]Operation{}}
-	add := func(d v1alpha1.ResourceDescription) {
+	var s Scope
+	add := func(d v1alpha1.ResourceDescription) error {
 		ops := defaults
 		if len(d.Operations) > 0 {
 			ops = make([]Operation, 0, len(d.Operations))
@@ -59,20 +79,35 @@ func scopeOf(r *v1alpha1.Rule) Scope {
 			}
 		}
 		for _, k := range d.Kinds {
-			s.Kinds[k] = unionOperations(s.Kinds[k], ops)
+			if i := s.find(k); i >= 0 {
+				s.Kinds[i].Operations = unionOperations(s.Kinds[i].Operations, ops)
+				continue
+			}
+			sel, err := match.ParseKindSelector(k)
+			if err != nil {
+				return err
+			}
+			s.Kinds = append(s.Kinds, KindScope{Selector: sel, Operations: slices.Clone(ops)})
 		}
+		return nil
 	}
-	add(r.MatchResources.ResourceDescription)
+	filters := []v1alpha1.ResourceDescription{r.MatchResources.ResourceDescription}
 	for _, f := range r.MatchResources.All {
-		add(f.ResourceDescription)
+		filters = append(filters, f.ResourceDescription)
 	}
 	for _, f := range r.MatchResources.Any {
-		add(f.ResourceDescription)
+		filters = append(filters, f.ResourceDescription)
+	}
+	for _, d := range filters {
+		if err := add(d); err != nil {
+			return Scope{}, fmt.Errorf("match: %w", err)
+		}
 	}
 	if r.ExcludeResources != nil {
 		s.removeExcluded(r.ExcludeResources.Any)
 	}
-	return s
+	slices.SortFunc(s.Kinds, func(a, b KindScope) int { return strings.Compare(a.Selector.Raw, b.Selector.Raw) })
+	return s, nil
 }
 
 func (s *Scope) removeExcluded(filters v1alpha1.ResourceFilters) {
@@ -82,30 +117,19 @@ func (s *Scope) removeExcluded(filters v1alpha1.ResourceFilters) {
 			len(d.Annotations) > 0 || d.Selector != nil || d.NamespaceSelector != nil {
 			continue
 		}
-		kinds := d.Kinds
-		if len(kinds) == 0 {
-			for k := range s.Kinds {
-				kinds = append(kinds, k)
+		kept := s.Kinds[:0]
+		for _, k := range s.Kinds {
+			if len(d.Kinds) == 0 || slices.Contains(d.Kinds, k.Selector.Raw) {
+				k.Operations = slices.DeleteFunc(k.Operations, func(op Operation) bool {
+					return len(d.Operations) == 0 || slices.Contains(d.Operations, v1alpha1.AdmissionOperation(op))
+				})
+				if len(k.Operations) == 0 {
+					continue
+				}
 			}
+			kept = append(kept, k)
 		}
-		for _, k := range kinds {
-			ops, ok := s.Kinds[k]
-			if !ok {
-				continue
-			}
-			if len(d.Operations) == 0 {
-				delete(s.Kinds, k)
-				continue
-			}
-			ops = slices.DeleteFunc(slices.Clone(ops), func(op Operation) bool {
-				return slices.Contains(d.Operations, v1alpha1.AdmissionOperation(op))
-			})
-			if len(ops) == 0 {
-				delete(s.Kinds, k)
-			} else {
-				s.Kinds[k] = ops
-			}
-		}
+		s.Kinds = kept
 	}
 }
 

@@ -54,6 +54,11 @@ func TestRuleScope(t *testing.T) {
       targets: [{apiVersion: v1, kind: Secret, name: s, namespace: default}]
       patchStrategicMerge: {metadata: {labels: {a: b}}}
 `, false, map[string][]engine.Operation{"ConfigMap": {"CREATE"}}},
+		{"subresource selectors are parsed once, as the matcher reads them", `
+  - name: r
+    match: {any: [{resources: {kinds: [Pod.exec, Pod/attach], operations: [CONNECT]}}]}
+    validate: {deny: {}}
+`, false, map[string][]engine.Operation{"Pod.exec": {"CONNECT"}, "Pod/attach": {"CONNECT"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,9 +66,13 @@ func TestRuleScope(t *testing.T) {
 				"  annotations: {pod-policies.kyverno.io/autogen-controllers: none}\nspec:\n  rules:" + tt.rule
 			set := load(t, engine.New(), doc)
 			require.Len(t, set.Policies, 1)
-			s := set.Policies[0].Rules[0].Scope
-			assert.Equal(t, tt.mutating, s.Mutating)
-			assert.Equal(t, tt.kinds, s.Kinds)
+			r := set.Policies[0].Rules[0]
+			assert.Equal(t, tt.mutating, r.Runs(engine.StageMutate))
+			got := map[string][]engine.Operation{}
+			for _, k := range r.Scope.Kinds {
+				got[k.Selector.Raw] = k.Operations
+			}
+			assert.Equal(t, tt.kinds, got)
 		})
 	}
 }
@@ -91,4 +100,20 @@ func TestPolicyWebhookSettings(t *testing.T) {
 			assert.True(t, set.Policies[0].Admission)
 		})
 	}
+}
+
+func TestScopeSelectorsAreParsed(t *testing.T) {
+	doc := "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\n" +
+		"  annotations: {pod-policies.kyverno.io/autogen-controllers: none}\nspec:\n  rules:\n" +
+		"  - name: r\n    match: {any: [{resources: {kinds: [Pod.exec, apps/v1/Deployment/scale, \"*\"]}}]}\n" +
+		"    validate: {deny: {}}\n"
+	set := load(t, engine.New(), doc)
+	require.Len(t, set.Policies, 1)
+	sels := set.Policies[0].Rules[0].Scope.Selectors()
+	require.Len(t, sels, 3)
+	assert.Equal(t, "*", sels[0].Raw)
+	assert.Equal(t, "", sels[0].ExactKind())
+	assert.Equal(t, []string{"Pod", "exec"}, []string{sels[1].ExactKind(), sels[1].Subresource})
+	assert.Equal(t, []string{"apps", "v1", "Deployment", "scale"},
+		[]string{sels[2].Group, sels[2].Version, sels[2].ExactKind(), sels[2].Subresource})
 }

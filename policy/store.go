@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/bylaw-dev/bylaw/engine"
 )
@@ -243,14 +242,15 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // indexByKind lists, per kind name, the policies that name it, followed in key order by the policies any kind may
-// reach (wildcards, or a selector this index cannot read).
+// reach (a wildcard or pattern kind). Kind selectors come parsed from the engine (engine.Scope), so "Pod/exec",
+// "Pod.exec" and "v1/Pod" all index under "Pod", the top-level kind a subresource request is matched as.
 func indexByKind(policies []*engine.Policy) (map[string][]*engine.Policy, []*engine.Policy) {
 	named := map[string]map[*engine.Policy]bool{}
 	wild := map[*engine.Policy]bool{}
 	for _, p := range policies {
 		for _, r := range p.Rules {
-			for sel := range r.Scope.Kinds {
-				kind := kindName(sel)
+			for _, k := range r.Scope.Kinds {
+				kind := k.Selector.ExactKind()
 				if kind == "" {
 					wild[p] = true
 					continue
@@ -277,21 +277,4 @@ func indexByKind(policies []*engine.Policy) (map[string][]*engine.Policy, []*eng
 		}
 	}
 	return byKind, anyKind
-}
-
-// kindName returns the kind of a Kyverno kind selector ("apps/v1/Deployment" -> "Deployment", "Pod/exec" -> "Pod"),
-// or "" when the selector may match any kind ("*", "*/scale", or a pattern such as "Config*").
-func kindName(selector string) string {
-	parts := strings.Split(selector, "/")
-	for i := len(parts) - 1; i >= 0; i-- {
-		p := parts[i]
-		if p == "" || !unicode.IsUpper(rune(p[0])) {
-			continue
-		}
-		if strings.ContainsAny(p, "*?") {
-			return ""
-		}
-		return p
-	}
-	return ""
 }

@@ -30,7 +30,7 @@ func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Eng
 	var scan *scanner.Scanner
 	// Results only admission computes (all of them without the scanner) live in the reports alone: a new leader
 	// takes them back from there before it writes.
-	restore := reportsctl.RestoreAdmission(store, book, func(p *engine.Policy) bool { return !o.Scan || !p.Background })
+	restore := reportsctl.RestoreAdmission(store, book, func(p *engine.Policy) bool { return !o.Scan || !p.Runs(engine.StageScan) })
 	writer, err := newReportWriter(mgr, cfg, book, reportsctl.Options{Restore: restore,
 		Synced: func() bool { return scan == nil || scan.Synced() }})
 	if err != nil {
@@ -113,7 +113,7 @@ type admissionResults struct {
 
 func (a admissionResults) Admitted(ctx context.Context, obj map[string]any, results []engine.PolicyResult) {
 	if a.scanning {
-		results = slices.DeleteFunc(slices.Clone(results), func(r engine.PolicyResult) bool { return r.Policy.Background })
+		results = slices.DeleteFunc(slices.Clone(results), func(r engine.PolicyResult) bool { return r.Policy.Runs(engine.StageScan) })
 	}
 	if len(results) == 0 {
 		return

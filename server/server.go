@@ -203,6 +203,7 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 		Engine: eng, Store: store,
 		Loader:          &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc},
 		Namespaces:      namespaceLabels{c: mgr.GetClient()},
+		Kinds:           mgr.GetRESTMapper(),
 		Audit:           webhook.EventAuditor{Recorder: mgr.GetEventRecorder("bylaw-admission")},
 		Metrics:         metrics,
 		Excluded:        o.excluded(),

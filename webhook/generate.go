@@ -27,38 +27,21 @@ const (
 	recordBackoff  = 100 * time.Millisecond
 )
 
-// hasBackgroundRules reports whether p has generate or mutate-existing rules, which the webhook only records.
-func hasBackgroundRules(p *engine.Policy) bool {
-	for _, r := range p.Rules {
-		if r.Type == engine.RuleGenerate || r.IsMutateExisting() {
-			return true
-		}
-	}
-	return false
-}
-
-// selectsBackground reports whether a generate or mutate-existing rule of p selects the input.
-func selectsBackground(p *engine.Policy, in *engine.Input) bool {
-	for _, r := range p.Rules {
-		if (r.Type == engine.RuleGenerate || r.IsMutateExisting()) && r.Selects(in) {
-			return true
-		}
-	}
-	return false
-}
+// records reports whether p has rules the webhook records for the generate controller (generate, mutate-existing).
+func records(p *engine.Policy) bool { return p.Runs(engine.StageTrigger) }
 
 // recordGenerate records a request for every policy whose generate or mutate-existing rules select the admitted
 // input (or, on an update, the old object). A record that still fails after brief retries denies the request on a fail-closed webhook and adds a
 // warning on a fail-open one; either way it is logged and counted.
 func (h *Handler) recordGenerate(ctx context.Context, ar *admissionv1.AdmissionRequest, in *engine.Input,
 	policies []*engine.Policy, class engine.Webhook, resp *admissionv1.AdmissionResponse) *admissionv1.AdmissionResponse {
-	if h.Generate == nil || !resp.Allowed || (ar.DryRun != nil && *ar.DryRun) || !slices.ContainsFunc(policies, hasBackgroundRules) {
+	if h.Generate == nil || !resp.Allowed || (ar.DryRun != nil && *ar.DryRun) || !slices.ContainsFunc(policies, records) {
 		return resp // most requests: no policy of this webhook generates, so the old object is not decoded
 	}
 	log := logr.FromContextOrDiscard(ctx)
 	old := h.oldInput(ctx, ar)
 	for _, p := range policies {
-		if !selectsBackground(p, in) && (old == nil || !selectsBackground(p, old)) {
+		if !p.Triggers(in) && (old == nil || !p.Triggers(old)) {
 			continue
 		}
 		err := h.recordWithRetry(ctx, p, ar)
@@ -84,7 +67,7 @@ func (h *Handler) oldInput(ctx context.Context, ar *admissionv1.AdmissionRequest
 	if ar.Operation != admissionv1.Update || len(ar.OldObject.Raw) == 0 {
 		return nil
 	}
-	req, err := toEngineRequest(ctx, ar, h.Namespaces)
+	req, err := toEngineRequest(ctx, ar, h.Namespaces, h.Kinds)
 	if err != nil || req.OldObject == nil {
 		return nil
 	}

@@ -27,6 +27,9 @@ type Handler struct {
 	Loader engine.Loader
 	// Namespaces gives namespace labels for namespaceSelector; nil leaves them empty.
 	Namespaces NamespaceLabels
+	// Kinds names the top-level kind of a subresource request's resource (a RESTMapper); a subresource request is
+	// refused when it is nil.
+	Kinds KindResolver
 	// Audit records Audit-mode failures as events; nil records nothing.
 	Audit Auditor
 	// Generate records the requests of generate and mutate-existing rules for their controller; nil records nothing.
@@ -96,7 +99,7 @@ func (h *Handler) admit(ctx context.Context, ar *admissionv1.AdmissionRequest, m
 		}
 		return denied(http.StatusServiceUnavailable, "bylaw has not loaded its policies yet")
 	}
-	req, err := toEngineRequest(ctx, ar, h.Namespaces)
+	req, err := toEngineRequest(ctx, ar, h.Namespaces, h.Kinds)
 	if err != nil {
 		return denied(http.StatusBadRequest, err.Error())
 	}
@@ -125,36 +128,25 @@ func (h *Handler) isExcluded(ar *admissionv1.AdmissionRequest) bool {
 	return ar.Kind.Group == "" && ar.Kind.Kind == "Namespace" && slices.Contains(h.Excluded, ar.Name)
 }
 
-// policiesFor returns the policies of the snapshot this webhook class serves for the input.
+// policiesFor returns the policies of the snapshot this webhook class serves for the input: those with rules the
+// engine runs on this webhook (StageMutate on the mutating one; StageValidate and StageTrigger on the validating one,
+// which only records StageTrigger rules for the generate controller).
 func (h *Handler) policiesFor(snap *policy.Snapshot, in *engine.Input, mutating bool, class engine.Webhook) []*engine.Policy {
+	stages := engine.StageValidate | engine.StageTrigger
+	if mutating {
+		stages = engine.StageMutate
+	}
 	var out []*engine.Policy
 	for _, p := range snap.Candidates(in.Kind()) {
-		if !p.Admission || registration.Normalize(p.Webhook) != class {
+		if !p.Runs(stages) || registration.Normalize(p.Webhook) != class {
 			continue
 		}
 		if p.Namespace != "" && p.Namespace != in.Namespace() {
 			continue
 		}
-		if servesRules(p, mutating) {
-			out = append(out, p)
-		}
+		out = append(out, p)
 	}
 	return out
-}
-
-// servesRules reports whether p has rules this webhook evaluates: mutate rules on the mutating webhook, validate
-// rules on the validating one. Generate and mutate-existing rules come to the validating webhook too, which only
-// records them for their controller.
-func servesRules(p *engine.Policy, mutating bool) bool {
-	for _, r := range p.Rules {
-		if mutating && r.Scope.Mutating {
-			return true
-		}
-		if !mutating && r.Type == engine.RuleValidate {
-			return true
-		}
-	}
-	return !mutating && hasBackgroundRules(p)
 }
 
 func denied(code int32, message string) *admissionv1.AdmissionResponse {

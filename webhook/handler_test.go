@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
@@ -71,6 +73,16 @@ spec:
 ---
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
+metadata: {name: no-port-forward, annotations: {pod-policies.kyverno.io/autogen-controllers: none}}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: portforward
+    match: {any: [{resources: {kinds: [Pod.portforward]}}]}
+    validate: {message: "port forwarding is not allowed", deny: {}}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
 metadata: {name: add-labels, annotations: {pod-policies.kyverno.io/autogen-controllers: none}}
 spec:
   rules:
@@ -94,7 +106,15 @@ func newHandler(t *testing.T) (*webhook.Handler, *auditLog) {
 	store.ReplaceSource("test", set.Policies, set.Exceptions)
 	store.MarkReady()
 	audit := &auditLog{}
-	return &webhook.Handler{Engine: e, Store: store, Audit: audit, Excluded: []string{"kube-system"}, MaxRequestBytes: 64 << 10}, audit
+	return &webhook.Handler{Engine: e, Store: store, Audit: audit, Kinds: coreKinds(), Excluded: []string{"kube-system"},
+		MaxRequestBytes: 64 << 10}, audit
+}
+
+// coreKinds maps the core v1 pods resource to its kind, as the API server's discovery does.
+func coreKinds() meta.RESTMapper {
+	m := meta.NewDefaultRESTMapper(nil)
+	m.Add(schema.GroupVersionKind{Version: "v1", Kind: "Pod"}, meta.RESTScopeNamespace)
+	return m
 }
 
 const compliantPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop","labels":{"team":"a","owner":"x"}},
@@ -148,6 +168,7 @@ func TestValidate(t *testing.T) {
 		warning   string
 		audited   []string
 		namespace string
+		resource  string // in the denial, "Pod/shop/web" when empty
 	}{
 		{name: "compliant pod is admitted", body: review("CREATE", "Pod", "", "shop", compliantPod, "", false), allowed: true},
 		{name: "enforce failure denies with the message", body: review("CREATE", "Pod", "", "shop", privilegedPod, "", false),
@@ -161,9 +182,13 @@ func TestValidate(t *testing.T) {
 			message: "owner-immutable: the owner label cannot change", audited: []string{"team-label/team"}},
 		{name: "update keeping the label is admitted", body: review("UPDATE", "Pod", "", "shop", compliantPod, compliantPod, false), allowed: true},
 		{name: "delete of a non-compliant pod is admitted", body: review("DELETE", "Pod", "", "shop", "", privilegedPod, false), allowed: true},
-		{name: "subresource rule matches pods/exec", body: review("CONNECT", "Pod", "exec", "shop",
-			`{"apiVersion":"v1","kind":"PodExecOptions","command":["sh"]}`, "", false), message: "exec: exec is not allowed"},
-		{name: "other subresource is not matched", body: review("CONNECT", "Pod", "attach", "shop",
+		{name: "Pod/exec matches pods/exec, sent as a PodExecOptions", body: review("CONNECT", "PodExecOptions", "exec", "shop",
+			`{"apiVersion":"v1","kind":"PodExecOptions","command":["sh"]}`, "", false), message: "exec: exec is not allowed",
+			resource: "PodExecOptions/shop/web"},
+		{name: "Pod.portforward matches pods/portforward", body: review("CONNECT", "PodPortForwardOptions", "portforward", "shop",
+			`{"apiVersion":"v1","kind":"PodPortForwardOptions","ports":[80]}`, "", false),
+			message: "portforward: port forwarding is not allowed", resource: "PodPortForwardOptions/shop/web"},
+		{name: "other subresource is not matched", body: review("CONNECT", "PodAttachOptions", "attach", "shop",
 			`{"apiVersion":"v1","kind":"PodAttachOptions"}`, "", false), allowed: true},
 	}
 	for _, tt := range tests {
@@ -174,7 +199,11 @@ func TestValidate(t *testing.T) {
 			assert.Equal(t, tt.allowed, resp.Allowed)
 			if tt.message != "" {
 				require.NotNil(t, resp.Result)
-				assert.Contains(t, resp.Result.Message, "resource Pod/shop/web was blocked due to the following policies")
+				resource := tt.resource
+				if resource == "" {
+					resource = "Pod/shop/web"
+				}
+				assert.Contains(t, resp.Result.Message, "resource "+resource+" was blocked due to the following policies")
 				assert.Contains(t, resp.Result.Message, tt.message)
 			}
 			if tt.warning != "" {

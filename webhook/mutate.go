@@ -61,7 +61,7 @@ func (h *Handler) mutate(ctx context.Context, req engine.Request, in *engine.Inp
 func isMutatingRule(p *engine.Policy, name string) bool {
 	for _, r := range p.Rules {
 		if r.Name == name {
-			return r.Scope.Mutating
+			return r.Runs(engine.StageMutate)
 		}
 	}
 	return false

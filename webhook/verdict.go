@@ -27,8 +27,10 @@ type blockedPolicy struct {
 	rules  []string // "rule: message"
 }
 
-// add records one rule result. Enforce failures block; an error blocks only an Enforce rule of a fail-closed
-// webhook; Audit failures, warnings and other errors become warnings.
+// add records one rule result. Enforce failures block. An Enforce rule's error blocks on a fail-closed webhook, and
+// whatever the failure policy when the engine cannot evaluate the rule at all (Ignore is for a webhook that cannot be
+// reached or a context that cannot be loaded now, not for a rule that can never work). Audit failures, warnings and
+// other errors become warnings.
 func (v *verdict) add(p *engine.Policy, rr engine.RuleResult) {
 	switch rr.Status {
 	case engine.StatusFail:
@@ -38,7 +40,7 @@ func (v *verdict) add(p *engine.Policy, rr engine.RuleResult) {
 		}
 		v.warn(p, rr)
 	case engine.StatusError:
-		if rr.Action == engine.ActionEnforce && v.class.FailurePolicy != "Ignore" {
+		if rr.Action == engine.ActionEnforce && (v.class.FailurePolicy != "Ignore" || rr.Unsupported) {
 			v.block(policyName(p), rr.Rule+": error: "+rr.Message)
 			return
 		}

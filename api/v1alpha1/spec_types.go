@@ -193,10 +193,16 @@ func (s *Spec) EffectiveApplyRules() ApplyRulesType {
 }
 
 // FailureActionFor returns the failure action of a rule: its own
-// validate.failureAction, else the policy-wide validationFailureAction, else Audit.
+// validate.failureAction (or the first verifyImages[].failureAction), else the policy-wide
+// validationFailureAction, else Audit.
 func (s *Spec) FailureActionFor(r *Rule) ValidationFailureAction {
 	if r.Validation != nil && r.Validation.FailureAction != nil {
 		return *r.Validation.FailureAction
+	}
+	for _, iv := range r.VerifyImages {
+		if iv.FailureAction != nil {
+			return *iv.FailureAction
+		}
 	}
 	if s.ValidationFailureAction != "" {
 		return s.ValidationFailureAction

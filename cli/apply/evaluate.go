@@ -74,12 +74,7 @@ func evaluateObject(ctx context.Context, ev *kyvernotest.Evaluator, policies []*
 func mutatingPolicies(policies []*engine.Policy) []bool {
 	out := make([]bool, len(policies))
 	for j, p := range policies {
-		for _, rule := range p.Rules {
-			if rule.Type == engine.RuleMutate {
-				out[j] = true
-				break
-			}
-		}
+		out[j] = p.Mutates()
 	}
 	return out
 }

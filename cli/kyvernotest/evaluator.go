@@ -98,6 +98,11 @@ func (ev *Evaluator) newInput(obj map[string]any, vars map[string]any) *engine.I
 	kind, _ := obj["kind"].(string)
 	meta, _ := obj["metadata"].(map[string]any)
 	namespace, _ := meta["namespace"].(string)
-	sub, _ := ev.Values.SubresourceOf(apiVersion, kind)
-	return engine.NewInput(newRequest(obj, vars, ev.User, ev.Values.NamespaceLabels(namespace), sub))
+	req := newRequest(obj, vars, ev.User, ev.Values.NamespaceLabels(namespace))
+	if sub, parent, ok := ev.Values.SubresourceOf(apiVersion, kind); ok {
+		group, version := splitAPIVersion(apiVersion)
+		req.Subresource, req.Kind = sub, &parent
+		req.ObjectKind = &engine.GroupVersionKind{Group: group, Version: version, Kind: kind}
+	}
+	return engine.NewInput(req)
 }

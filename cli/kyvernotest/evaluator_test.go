@@ -151,3 +151,46 @@ func TestDefaultNamespace(t *testing.T) {
 	}
 	DefaultNamespace(map[string]any{"kind": "Pod"}) // no metadata: nothing to do, no panic
 }
+
+// A resource that a values file maps to a subresource is matched as Kyverno's CLI matches it: as the parent kind with
+// that subresource (Deployment/scale, Pod/exec), while request.kind stays its own kind.
+func TestEvaluatorMatchesSubresourcesAsTheirParent(t *testing.T) {
+	const doc = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: subresources, annotations: {pod-policies.kyverno.io/autogen-controllers: none}}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: scale
+    match: {any: [{resources: {kinds: [apps/v1/Deployment/scale]}}]}
+    validate:
+      message: "{{ request.kind.kind }} to {{ request.object.spec.replicas }}"
+      deny: {conditions: {any: [{key: "{{ request.object.spec.replicas }}", operator: GreaterThan, value: 3}]}}
+  - name: exec
+    match: {any: [{resources: {kinds: [Pod.exec]}}]}
+    validate: {message: "no exec", deny: {}}
+`
+	e := engine.New()
+	p := loadPolicy(t, e, doc)
+	values := &Values{Subresources: []Subresource{
+		{Subresource: APIResource{Name: "deployments/scale", Group: "autoscaling", Version: "v1", Kind: "Scale"},
+			ParentResource: APIResource{Name: "deployments", Group: "apps", Version: "v1", Kind: "Deployment"}},
+		{Subresource: APIResource{Name: "pods/exec", Version: "v1", Kind: "PodExecOptions"},
+			ParentResource: APIResource{Name: "pods", Version: "v1", Kind: "Pod"}},
+	}}
+	ev := &Evaluator{Engine: e, Values: values}
+	scale := map[string]any{"apiVersion": "autoscaling/v1", "kind": "Scale",
+		"metadata": map[string]any{"name": "web", "namespace": "default"}, "spec": map[string]any{"replicas": int64(5)}}
+	res := ev.Evaluate(t.Context(), p, ev.Prepare(scale))
+	require.Len(t, res.Rules, 1)
+	assert.Equal(t, engine.StatusFail, res.Rules[0].Status)
+	assert.Contains(t, res.Rules[0].Message, "Scale to 5")
+
+	exec := map[string]any{"apiVersion": "v1", "kind": "PodExecOptions", "metadata": map[string]any{"name": "web"}}
+	res = ev.Evaluate(t.Context(), p, ev.Prepare(exec))
+	assert.Equal(t, map[string]engine.Status{"exec": engine.StatusFail}, statuses(res))
+
+	plain := &Evaluator{Engine: e}
+	res = plain.Evaluate(t.Context(), p, plain.Prepare(scale))
+	assert.Empty(t, res.Rules, "without the mapping a Scale is only a Scale")
+}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/engine"
 )
 
 func TestParseTestReadsEveryField(t *testing.T) {
@@ -125,9 +127,10 @@ subresources:
 	assert.Equal(t, int64(3), v.Policies[0].Resources[0].Values["num"])
 	assert.Equal(t, int64(4), v.Policies[0].Rules[0].Values["m"])
 	assert.Equal(t, map[string]string{"env": "production"}, v.NamespaceLabels("prod"))
-	sub, ok := v.SubresourceOf("autoscaling/v1", "Scale")
+	sub, parent, ok := v.SubresourceOf("autoscaling/v1", "Scale")
 	assert.True(t, ok)
 	assert.Equal(t, "scale", sub)
+	assert.Equal(t, engine.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, parent)
 }
 
 func TestParseUserInfoAcceptsBothForms(t *testing.T) {
@@ -201,6 +204,6 @@ func FuzzParseValues(f *testing.F) {
 		_ = v.ResourceVariables("p", "r")
 		_ = v.RuleVariables("p", "r")
 		_ = v.NamespaceLabels("a")
-		_, _ = v.SubresourceOf("v1", "K")
+		_, _, _ = v.SubresourceOf("v1", "K")
 	})
 }

@@ -17,13 +17,12 @@ const (
 // newRequest builds the engine request for obj as the Kyverno CLI does: the operation is CREATE unless the values
 // set request.operation to UPDATE (the object is its own old object) or DELETE (the object becomes the old object),
 // and values under request.object / request.oldObject change the object the rules see.
-func newRequest(obj map[string]any, vars map[string]any, user engine.UserInfo, nsLabels map[string]string, subresource string) engine.Request {
+func newRequest(obj map[string]any, vars map[string]any, user engine.UserInfo, nsLabels map[string]string) engine.Request {
 	req := engine.Request{
 		Operation:       engine.OperationCreate,
 		Object:          withOverrides(obj, vars, varObjectPrefix),
 		UserInfo:        user,
 		NamespaceLabels: nsLabels,
-		Subresource:     subresource,
 		Variables:       foldVariables(vars),
 	}
 	switch op, _ := vars[varOperation].(string); strings.ToUpper(op) {

@@ -32,7 +32,7 @@ func TestNewRequestOperation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := newRequest(pod, tt.vars, engine.UserInfo{Username: "u"}, map[string]string{"env": "x"}, "")
+			req := newRequest(pod, tt.vars, engine.UserInfo{Username: "u"}, map[string]string{"env": "x"})
 			assert.Equal(t, tt.op, req.Operation)
 			assert.Equal(t, tt.object, req.Object != nil)
 			assert.Equal(t, tt.old, req.OldObject != nil)
@@ -49,7 +49,7 @@ func TestNewRequestObjectOverridesCopy(t *testing.T) {
 		"request.object.metadata.labels.team":    "a",
 		"other":                                  "x",
 	}
-	req := newRequest(pod, vars, engine.UserInfo{}, nil, "")
+	req := newRequest(pod, vars, engine.UserInfo{}, nil)
 	assert.Equal(t, "busybox", req.Object["spec"].(map[string]any)["serviceAccountName"])
 	assert.Equal(t, "a", req.Object["metadata"].(map[string]any)["labels"].(map[string]any)["team"])
 	assert.Equal(t, "default", pod["spec"].(map[string]any)["serviceAccountName"], "the loaded object is not written")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/bylaw-dev/bylaw/engine"
 )
 
 // The methods below apply Values the way the Kyverno CLI does. All are safe on a nil *Values.
@@ -119,11 +121,12 @@ func (v *Values) NamespaceLabels(namespace string) map[string]string {
 	return nil
 }
 
-// SubresourceOf returns the subresource name ("scale", "status") when a values file maps the object's
-// apiVersion and kind to a subresource of a parent resource.
-func (v *Values) SubresourceOf(apiVersion, kind string) (string, bool) {
+// SubresourceOf tells, when a values file maps the object's apiVersion and kind to a subresource of a parent
+// resource, the subresource ("scale", "status") and the parent's kind: the Kyverno CLI matches such an object as the
+// parent kind with that subresource ("Deployment/scale"), as admission matches a subresource request.
+func (v *Values) SubresourceOf(apiVersion, kind string) (sub string, parent engine.GroupVersionKind, ok bool) {
 	if v == nil {
-		return "", false
+		return "", engine.GroupVersionKind{}, false
 	}
 	group, version := splitAPIVersion(apiVersion)
 	for _, s := range v.Subresources {
@@ -132,10 +135,11 @@ func (v *Values) SubresourceOf(apiVersion, kind string) (string, bool) {
 			continue
 		}
 		if _, sub, ok := strings.Cut(sr.Name, "/"); ok {
-			return sub, true
+			pr := s.ParentResource
+			return sub, engine.GroupVersionKind{Group: pr.Group, Version: pr.Version, Kind: pr.Kind}, true
 		}
 	}
-	return "", false
+	return "", engine.GroupVersionKind{}, false
 }
 
 // ruleNameMatches reports whether a rule result name is the named rule or one of its autogen forms.

@@ -85,7 +85,7 @@ func TestNilValuesAreEmpty(t *testing.T) {
 	assert.Nil(t, v.RuleVariables("p", "r"))
 	assert.Nil(t, v.NamespaceLabels("ns"))
 	assert.False(t, v.hasRuleVariables("p"))
-	_, ok := v.SubresourceOf("v1", "Pod")
+	_, _, ok := v.SubresourceOf("v1", "Pod")
 	assert.False(t, ok)
 }
 

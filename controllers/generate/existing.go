@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -31,18 +29,11 @@ type ExistingLister struct {
 // The request runs every generate rule of p that selects the object.
 func (l *ExistingLister) Record(ctx context.Context, p *engine.Policy) error {
 	log := logr.FromContextOrDiscard(ctx).WithValues("policy", p.Key())
-	existing := map[string]bool{}
-	for _, g := range p.GenerateRules() {
-		existing[g.Name] = g.GenerateExisting
-	}
 	seen := map[types.UID]bool{}
 	labels := namespaceLabelCache{reader: l.Reader, labels: map[string]map[string]string{}}
 	var errs []error
-	for _, r := range p.Rules {
-		if r.Type != engine.RuleGenerate || !existing[r.Name] {
-			continue
-		}
-		for _, sel := range slices.Sorted(maps.Keys(r.Scope.Kinds)) {
+	for _, r := range p.GenerateExistingRules() {
+		for _, sel := range r.Scope.Selectors() {
 			mappings, warning, err := registration.Mappings(l.Mapper, sel)
 			if warning != "" {
 				log.Info("generateExisting skips a kind", "rule", r.Name, "reason", warning)

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
 )
 
 func keyOf(src *v1alpha1.GitSource) types.NamespacedName {
@@ -30,13 +31,31 @@ func (r *Reconciler) apply(ctx context.Context, src *v1alpha1.GitSource, v *veri
 	src.Status.HighestVersion = max(src.Status.HighestVersion, m.Version)
 	msg := "bundle " + m.Name + " version " + itoa(m.Version) + " (" + v.revision + ", " + v.bundle.Digest +
 		") signed by " + strings.Join(v.signers, ", ") + ": " + itoa(int64(len(v.policies))) + " policies in force"
-	conditions.MarkTrue(src, SourceVerifiedCondition, ReasonApplied, "%s", msg)
-	conditions.MarkTrue(src, meta.ReadyCondition, ReasonApplied, "%s", msg)
-	conditions.Delete(src, meta.StalledCondition)
-	conditions.Delete(src, meta.ReconcilingCondition)
 	logr.FromContextOrDiscard(ctx).Info("bundle applied", "revision", v.revision, "digest", v.bundle.Digest,
 		"version", m.Version, "signers", v.signers, "policies", len(v.policies))
+	conditions.MarkTrue(src, SourceVerifiedCondition, ReasonApplied, "%s", msg)
+	conditions.Delete(src, meta.ReconcilingCondition)
+	if unsupported := unsupportedRules(v.policies); unsupported != "" {
+		msg += "; " + unsupported
+		conditions.MarkFalse(src, meta.ReadyCondition, ReasonUnsupportedRule, "%s", msg)
+		conditions.MarkStalled(src, ReasonUnsupportedRule, "%s", msg)
+		r.event(src, corev1.EventTypeWarning, ReasonUnsupportedRule, msg)
+		return
+	}
+	conditions.MarkTrue(src, meta.ReadyCondition, ReasonApplied, "%s", msg)
+	conditions.Delete(src, meta.StalledCondition)
 	r.event(src, corev1.EventTypeNormal, ReasonApplied, msg)
+}
+
+// unsupportedRules names, per policy, the rules the engine cannot evaluate; "" when it evaluates every rule.
+func unsupportedRules(policies []*engine.Policy) string {
+	var parts []string
+	for _, p := range policies {
+		if u := p.Unsupported(); len(u) > 0 {
+			parts = append(parts, "policy "+p.Key()+": "+engine.DescribeUnsupported(u))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // refuse records a refused bundle; the bundle in force does not change.

@@ -10,10 +10,12 @@ const (
 
 // Reasons of this controller; refusals use the bundle and verify packages' reason codes.
 const (
-	ReasonApplied        = "BundleApplied"
-	ReasonSuspended      = "Suspended"
-	ReasonPolicyConflict = "PolicyConflict"
-	ReasonVersionReused  = "VersionReused"
-	ReasonKeyUnavailable = "KeyUnavailable"
-	ReasonCredentials    = "CredentialsUnavailable"
+	ReasonApplied = "BundleApplied"
+	// ReasonUnsupportedRule: the bundle is in force, but some of its policies hold rules the engine cannot evaluate.
+	ReasonUnsupportedRule = "UnsupportedRule"
+	ReasonSuspended       = "Suspended"
+	ReasonPolicyConflict  = "PolicyConflict"
+	ReasonVersionReused   = "VersionReused"
+	ReasonKeyUnavailable  = "KeyUnavailable"
+	ReasonCredentials     = "CredentialsUnavailable"
 )

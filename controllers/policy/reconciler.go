@@ -28,6 +28,9 @@ const (
 	ReasonLoaded   = "Loaded"
 	ReasonInvalid  = "InvalidPolicy"
 	ReasonConflict = "PolicyConflict"
+	// ReasonUnsupported: the policy is in force, but holds rules the engine cannot evaluate; they answer every
+	// resource they select with an error (which denies under Enforce), so the policy is not Ready.
+	ReasonUnsupported = "UnsupportedRule"
 	eventActionSet = "Load"
 )
 
@@ -90,6 +93,11 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, req ctrl.Request, obj 
 		return ctrl.Result{}, nil
 	}
 	r.Store.SetPolicy(SourceName, compiled)
+	if unsupported := compiled.Unsupported(); len(unsupported) > 0 {
+		r.markUnsupported(obj, unsupported)
+		log.Info("policy holds rules the engine cannot evaluate; they answer with an error", "rules", len(unsupported))
+		return ctrl.Result{}, nil
+	}
 	markLoaded(obj, compiled, r.Store.Snapshot().Revision)
 	log.V(1).Info("policy loaded", "rules", len(compiled.Rules))
 	return ctrl.Result{}, nil
@@ -103,6 +111,18 @@ func (r *Reconciler) markRefused(obj object, reason string, err error) {
 	conditions.Delete(obj, meta.ReconcilingCondition)
 	if r.Events != nil && r.leader() {
 		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, reason, eventActionSet, "%s", err.Error())
+	}
+}
+
+// markUnsupported sets Ready=False (and Stalled: only a change of the policy helps) naming each rule the engine cannot
+// evaluate and its type. The policy stays in force: those rules answer with an error, never with a pass.
+func (r *Reconciler) markUnsupported(obj object, rules []engine.UnsupportedRule) {
+	msg := engine.DescribeUnsupported(rules)
+	conditions.MarkFalse(obj, meta.ReadyCondition, ReasonUnsupported, "%s", msg)
+	conditions.MarkStalled(obj, ReasonUnsupported, "%s", msg)
+	conditions.Delete(obj, meta.ReconcilingCondition)
+	if r.Events != nil && r.leader() {
+		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, ReasonUnsupported, eventActionSet, "%s", msg)
 	}
 }
 

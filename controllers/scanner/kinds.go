@@ -2,12 +2,12 @@ package scanner
 
 import (
 	"fmt"
-	"sort"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/engine/match"
 	"github.com/bylaw-dev/bylaw/webhook/registration"
 )
 
@@ -32,29 +32,26 @@ func newResolver(mapper meta.RESTMapper) *resolver {
 	return &resolver{mapper: mapper, cache: map[string][]target{}, warnings: map[string]string{}}
 }
 
-// reported reports whether p has validate rules, whose results reach the reports: from the scanner or, for a policy
-// that is not a background one, from admission. The kinds of every such policy are watched, so that the results of
-// deleted objects go.
-func reported(p *engine.Policy) bool {
-	for _, r := range p.Rules {
-		if r.Type == engine.RuleValidate {
-			return true
-		}
-	}
-	return false
-}
+// reportedStages are the stages whose results reach the reports: the scanner's, and admission's validation (whose
+// Audit results reach them for a policy that is not a background one). The kinds of every policy with such rules are
+// watched, so that the results of deleted objects go.
+const reportedStages = engine.StageValidate | engine.StageScan
 
-// scanned reports whether the scanner evaluates p: a background policy with validate rules.
-func scanned(p *engine.Policy) bool { return p.Background && reported(p) }
+// reported reports whether p has rules whose results reach the reports.
+func reported(p *engine.Policy) bool { return p.Runs(reportedStages) }
 
-// targetsOf returns the kinds the validate rules of p match.
+// scanned reports whether the scanner evaluates p.
+func scanned(p *engine.Policy) bool { return p.Runs(engine.StageScan) }
+
+// targetsOf returns the kinds the reported rules of p match. Selectors of a subresource (Pod/exec) name requests,
+// not stored objects, and are left out.
 func (r *resolver) targetsOf(p *engine.Policy) ([]target, error) {
 	var out []target
-	for _, rule := range p.Rules {
-		if rule.Type != engine.RuleValidate {
-			continue
-		}
-		for _, sel := range sortedSelectors(rule.Scope.Kinds) {
+	for _, rule := range p.RulesIn(reportedStages) {
+		for _, sel := range rule.Scope.Selectors() {
+			if sel.Subresource != "" {
+				continue
+			}
 			ts, err := r.resolve(sel)
 			if err != nil {
 				return nil, fmt.Errorf("policy %s rule %s: %w", p.Key(), rule.Name, err)
@@ -65,18 +62,9 @@ func (r *resolver) targetsOf(p *engine.Policy) ([]target, error) {
 	return out, nil
 }
 
-func sortedSelectors(kinds map[string][]engine.Operation) []string {
-	out := make([]string, 0, len(kinds))
-	for k := range kinds {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // resolve returns the targets of one selector: the preferred version of every kind it names.
-func (r *resolver) resolve(sel string) ([]target, error) {
-	if ts, ok := r.cache[sel]; ok {
+func (r *resolver) resolve(sel match.KindSelector) ([]target, error) {
+	if ts, ok := r.cache[sel.Raw]; ok {
 		return ts, nil
 	}
 	mappings, warning, err := registration.Mappings(r.mapper, sel)
@@ -84,7 +72,7 @@ func (r *resolver) resolve(sel string) ([]target, error) {
 		return nil, err
 	}
 	if warning != "" {
-		r.warnings[sel] = warning
+		r.warnings[sel.Raw] = warning
 	}
 	var ts []target
 	seen := map[schema.GroupKind]bool{}
@@ -101,6 +89,6 @@ func (r *resolver) resolve(sel string) ([]target, error) {
 		ts = append(ts, target{gvr: pref.Resource, gvk: pref.GroupVersionKind,
 			namespaced: pref.Scope == nil || pref.Scope.Name() != meta.RESTScopeNameRoot})
 	}
-	r.cache[sel] = ts
+	r.cache[sel.Raw] = ts
 	return ts, nil
 }

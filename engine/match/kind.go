@@ -4,7 +4,29 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
+
+// KindSelector is one `kinds` entry, parsed once: the engine matches with it, and the store's index, webhook
+// registration, the scanner and the generate controller read it. Missing group and version are "*"; a missing
+// subresource is "" (no subresource).
+type KindSelector struct {
+	// Raw is the entry as written ("Pod", "apps/v1/Deployment", "Pod.exec", "*/scale").
+	Raw                               string
+	Group, Version, Kind, Subresource string
+}
+
+// String returns the entry as written.
+func (s KindSelector) String() string { return s.Raw }
+
+// ExactKind returns the one kind the selector names, or "" when its kind is a wildcard or a pattern ("*", "Config*").
+func (s KindSelector) ExactKind() string {
+	if wildcard.Has(s.Kind) {
+		return ""
+	}
+	return s.Kind
+}
 
 // kindSelector is one compiled entry of `kinds`.
 type kindSelector struct {
@@ -15,48 +37,49 @@ type kindSelector struct {
 // ParseKindSelector splits a kinds entry into group, version, kind and
 // subresource the way Kyverno does: parts are separated by "/", and the last
 // part may carry the subresource after a "." (every "." in it splits).
-// Missing group and version are wildcards; a missing subresource is ""
-// (no subresource).
-func ParseKindSelector(raw string) (group, version, kind, sub string, err error) {
+func ParseKindSelector(raw string) (KindSelector, error) {
 	if raw == "" {
-		return "", "", "", "", errors.New("empty kind")
+		return KindSelector{}, errors.New("empty kind")
 	}
 	parts := strings.Split(raw, "/")
 	parts = append(parts[:len(parts)-1], strings.Split(parts[len(parts)-1], ".")...)
 	for _, p := range parts {
 		if p == "" {
-			return "", "", "", "", fmt.Errorf("kind %q has an empty part", raw)
+			return KindSelector{}, fmt.Errorf("kind %q has an empty part", raw)
 		}
 	}
+	s := KindSelector{Raw: raw, Group: "*", Version: "*"}
 	switch len(parts) {
 	case 1:
-		return "*", "*", parts[0], "", nil
+		s.Kind = parts[0]
 	case 2:
-		return splitTwoPartKind(parts[0], parts[1])
+		s.Group, s.Version, s.Kind, s.Subresource = splitTwoPartKind(parts[0], parts[1])
 	case 3:
 		if isVersionPart(parts[0]) {
-			return "*", parts[0], parts[1], parts[2], nil
+			s.Version, s.Kind, s.Subresource = parts[0], parts[1], parts[2]
+		} else {
+			s.Group, s.Version, s.Kind = parts[0], parts[1], parts[2]
 		}
-		return parts[0], parts[1], parts[2], "", nil
 	case 4:
-		return parts[0], parts[1], parts[2], parts[3], nil
+		s.Group, s.Version, s.Kind, s.Subresource = parts[0], parts[1], parts[2], parts[3]
 	default:
-		return "", "", "", "", fmt.Errorf("kind %q has more than 4 parts", raw)
+		return KindSelector{}, fmt.Errorf("kind %q has more than 4 parts", raw)
 	}
+	return s, nil
 }
 
 // splitTwoPartKind reads "*/*", "*/subresource", "Version/Kind" or
 // "Kind/subresource".
-func splitTwoPartKind(first, second string) (group, version, kind, sub string, err error) {
+func splitTwoPartKind(first, second string) (group, version, kind, sub string) {
 	switch {
 	case first == "*" && second == "*":
-		return "*", "*", "*", "*", nil
+		return "*", "*", "*", "*"
 	case first == "*" && strings.ToLower(second) == second:
-		return "*", "*", "*", second, nil
+		return "*", "*", "*", second
 	case isVersionPart(first):
-		return "*", first, second, "", nil
+		return "*", first, second, ""
 	default:
-		return "*", "*", first, second, nil
+		return "*", "*", first, second
 	}
 }
 
@@ -96,16 +119,16 @@ func skipDigits(s string) (string, int) {
 
 // compileKindSelector parses and compiles one kinds entry.
 func compileKindSelector(raw string) (kindSelector, error) {
-	g, v, k, s, err := ParseKindSelector(raw)
+	s, err := ParseKindSelector(raw)
 	if err != nil {
 		return kindSelector{}, err
 	}
 	return kindSelector{
 		raw:         raw,
-		group:       compilePattern(g),
-		version:     compilePattern(v),
-		kind:        compilePattern(k),
-		subresource: compilePattern(s),
+		group:       compilePattern(s.Group),
+		version:     compilePattern(s.Version),
+		kind:        compilePattern(s.Kind),
+		subresource: compilePattern(s.Subresource),
 	}, nil
 }
 

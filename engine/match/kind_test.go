@@ -33,20 +33,26 @@ func TestParseKindSelector(t *testing.T) {
 		{"apps/v1/Deployment/scale", "apps", "v1", "Deployment", "scale"},
 		{"apps/v1/Deployment.scale", "apps", "v1", "Deployment", "scale"},
 		{"version1/Pod", "*", "*", "version1", "Pod"},
+		{"Pod/exec", "*", "*", "Pod", "exec"},
+		{"Pod.exec", "*", "*", "Pod", "exec"},
+		{"v1/Pod/exec", "*", "v1", "Pod", "exec"},
+		{"*/scale", "*", "*", "*", "scale"},
+		{"Deploy*", "*", "*", "Deploy*", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			g, v, k, s, err := ParseKindSelector(tt.in)
+			got, err := ParseKindSelector(tt.in)
 			require.NoError(t, err)
-			assert.Equal(t, []string{tt.group, tt.version, tt.kind, tt.sub}, []string{g, v, k, s})
+			assert.Equal(t, KindSelector{Raw: tt.in, Group: tt.group, Version: tt.version, Kind: tt.kind,
+				Subresource: tt.sub}, got)
 		})
 	}
 }
 
 func TestParseKindSelectorErrors(t *testing.T) {
-	for _, in := range []string{"", "apps//Deployment", "Pod/", "a/b/c/d/e", "a/b/c/d.e"} {
+	for _, in := range []string{"", "/Pod", "Pod.", "apps//Deployment", "Pod/", "a/b/c/d/e", "a/b/c/d.e"} {
 		t.Run(in, func(t *testing.T) {
-			_, _, _, _, err := ParseKindSelector(in)
+			_, err := ParseKindSelector(in)
 			require.Error(t, err)
 		})
 	}

@@ -2,7 +2,6 @@ package registration
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -40,7 +39,7 @@ func Desired(policies []*engine.Policy, mapper meta.RESTMapper, caBundle []byte,
 	}
 	b := &builder{resolver: newResolver(mapper), classes: map[class]ruleSet{}}
 	for _, p := range policies {
-		if p == nil || !p.Admission {
+		if p == nil {
 			continue
 		}
 		if err := b.addPolicy(p); err != nil {
@@ -54,19 +53,40 @@ func (b *builder) addPolicy(p *engine.Policy) error {
 	w := Normalize(p.Webhook)
 	namespaced := p.Kind == "Policy"
 	for _, r := range p.Rules {
-		c := class{mutating: r.Scope.Mutating, webhook: w}
-		for _, sel := range slices.Sorted(maps.Keys(r.Scope.Kinds)) {
-			res, err := b.resolver.resolve(sel)
-			if err != nil {
-				return fmt.Errorf("rule %s: %w", r.Name, err)
+		for _, c := range classesOf(r, w) {
+			if err := b.addRule(p, r, c, namespaced); err != nil {
+				return err
 			}
-			if res.warning != "" {
-				b.warn(p, r, res.warning)
-			}
-			ops := b.operations(p, r, r.Scope.Kinds[sel])
-			for _, ref := range res.refs {
-				b.addRef(p, r, c, ref, namespaced, ops)
-			}
+		}
+	}
+	return nil
+}
+
+// classesOf returns the webhooks a rule needs, as the engine says where it runs: the mutating webhook for rules that
+// patch the request, the validating one for rules that decide on it or record it for the generate controller.
+func classesOf(r *engine.Rule, w engine.Webhook) []class {
+	var out []class
+	if r.Runs(engine.StageMutate) {
+		out = append(out, class{mutating: true, webhook: w})
+	}
+	if r.Runs(engine.StageValidate | engine.StageTrigger) {
+		out = append(out, class{mutating: false, webhook: w})
+	}
+	return out
+}
+
+func (b *builder) addRule(p *engine.Policy, r *engine.Rule, c class, namespaced bool) error {
+	for _, k := range r.Scope.Kinds {
+		res, err := b.resolver.resolve(k.Selector)
+		if err != nil {
+			return fmt.Errorf("rule %s: %w", r.Name, err)
+		}
+		if res.warning != "" {
+			b.warn(p, r, res.warning)
+		}
+		ops := b.operations(p, r, k.Operations)
+		for _, ref := range res.refs {
+			b.addRef(p, r, c, ref, namespaced, ops)
 		}
 	}
 	return nil

@@ -11,21 +11,6 @@ import (
 	"github.com/bylaw-dev/bylaw/engine/wildcard"
 )
 
-// kindSelector is a `kinds` entry split the way policies read it; missing group and version are "*", a missing
-// subresource is "".
-type kindSelector struct {
-	group, version, kind, sub string
-}
-
-// parseKindSelector splits a kinds entry as the engine reads it for matching (match.ParseKindSelector).
-func parseKindSelector(raw string) (kindSelector, error) {
-	g, v, k, sub, err := match.ParseKindSelector(raw)
-	if err != nil {
-		return kindSelector{}, err
-	}
-	return kindSelector{group: g, version: v, kind: k, sub: sub}, nil
-}
-
 // resourceRef is one API resource (with its subresource, "pods/exec") a selector resolves to.
 type resourceRef struct {
 	group, version, resource string
@@ -52,26 +37,23 @@ func newResolver(mapper meta.RESTMapper) *resolver {
 
 // resolve returns the resources a selector names. An error means the mapper failed (discovery), not that the kind
 // is unknown: an unknown kind is a warning.
-func (r *resolver) resolve(raw string) (resolution, error) {
-	if res, ok := r.cache[raw]; ok {
+func (r *resolver) resolve(sel match.KindSelector) (resolution, error) {
+	if res, ok := r.cache[sel.Raw]; ok {
 		return res, nil
 	}
-	res, err := r.resolveUncached(raw)
+	res, err := r.resolveUncached(sel)
 	if err != nil {
 		return resolution{}, err
 	}
-	r.cache[raw] = res
+	r.cache[sel.Raw] = res
 	return res, nil
 }
 
-func (r *resolver) resolveUncached(raw string) (resolution, error) {
-	sel, err := parseKindSelector(raw)
-	if err != nil {
-		return resolution{warning: err.Error()}, nil
-	}
-	if sel.kind == "*" || wildcard.Has(sel.kind) {
-		res := resolution{refs: []resourceRef{{group: sel.group, version: sel.version, resource: withSub("*", sel.sub)}}}
-		if sel.kind != "*" {
+func (r *resolver) resolveUncached(sel match.KindSelector) (resolution, error) {
+	raw := sel.Raw
+	if sel.ExactKind() == "" {
+		res := resolution{refs: []resourceRef{{group: sel.Group, version: sel.Version, resource: withSub("*", sel.Subresource)}}}
+		if sel.Kind != "*" {
 			res.warning = fmt.Sprintf("kind %q: a kind pattern cannot be resolved, registering every resource", raw)
 		}
 		return res, nil
@@ -88,7 +70,7 @@ func (r *resolver) resolveUncached(raw string) (resolution, error) {
 		res.refs = append(res.refs, resourceRef{
 			group:         m.Resource.Group,
 			version:       m.Resource.Version,
-			resource:      withSub(m.Resource.Resource, sel.sub),
+			resource:      withSub(m.Resource.Resource, sel.Subresource),
 			clusterScoped: m.Scope != nil && m.Scope.Name() == meta.RESTScopeNameRoot,
 		})
 	}
@@ -103,26 +85,26 @@ func withSub(resource, sub string) string {
 }
 
 // mappings returns the REST mappings of every served version of the selector's kind in the groups it names.
-func (r *resolver) mappings(sel kindSelector) ([]*meta.RESTMapping, error) {
-	groups := []string{sel.group}
-	if wildcard.Has(sel.group) {
+func (r *resolver) mappings(sel match.KindSelector) ([]*meta.RESTMapping, error) {
+	groups := []string{sel.Group}
+	if wildcard.Has(sel.Group) {
 		var err error
-		if groups, err = r.groupsOf(sel.kind); err != nil {
+		if groups, err = r.groupsOf(sel.Kind); err != nil {
 			return nil, err
 		}
-		groups = slices.DeleteFunc(groups, func(g string) bool { return !wildcard.Match(sel.group, g) })
+		groups = slices.DeleteFunc(groups, func(g string) bool { return !wildcard.Match(sel.Group, g) })
 	}
 	var out []*meta.RESTMapping
 	for _, g := range groups {
-		ms, err := r.mapper.RESTMappings(schema.GroupKind{Group: g, Kind: sel.kind})
+		ms, err := r.mapper.RESTMappings(schema.GroupKind{Group: g, Kind: sel.Kind})
 		if meta.IsNoMatchError(err) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("looking up %s in group %q: %w", sel.kind, g, err)
+			return nil, fmt.Errorf("looking up %s in group %q: %w", sel.Kind, g, err)
 		}
 		for _, m := range ms {
-			if m.GroupVersionKind.Kind == sel.kind && wildcard.Match(sel.version, m.GroupVersionKind.Version) {
+			if m.GroupVersionKind.Kind == sel.Kind && wildcard.Match(sel.Version, m.GroupVersionKind.Version) {
 				out = append(out, m)
 			}
 		}

@@ -5,18 +5,15 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 
-	"github.com/bylaw-dev/bylaw/engine/wildcard"
+	"github.com/bylaw-dev/bylaw/engine/match"
 )
 
 // Mappings returns the REST mappings of every served version of the kind a selector names ("Pod", "apps/v1/Deployment",
 // "*/Pod"), as the webhook rules resolve it. A selector that names no single kind (a kind pattern, a subresource) or a
 // kind the API server does not serve gives no mapping and a warning that says why. An error means discovery failed.
-func Mappings(mapper meta.RESTMapper, raw string) ([]*meta.RESTMapping, string, error) {
-	sel, err := parseKindSelector(raw)
-	if err != nil {
-		return nil, err.Error(), nil
-	}
-	if wildcard.Has(sel.kind) || sel.sub != "" {
+func Mappings(mapper meta.RESTMapper, sel match.KindSelector) ([]*meta.RESTMapping, string, error) {
+	raw := sel.Raw
+	if sel.ExactKind() == "" || sel.Subresource != "" {
 		return nil, fmt.Sprintf("kind %q names no single kind", raw), nil
 	}
 	ms, err := newResolver(mapper).mappings(sel)
