@@ -47,8 +47,8 @@ type Request struct {
 	// ObjectKind is the kind of the object the request carries (PodExecOptions, Scale), shown as request.kind; when
 	// nil, request.kind is Kind.
 	ObjectKind *GroupVersionKind
-	Name      string
-	Namespace string
+	Name       string
+	Namespace  string
 	// Variables are extra values set in the context before rules run, keyed by dotted path ("request.namespace",
 	// "imageData.configData.created"); the CLI fills them from values files. A context entry whose name is set here is
 	// not loaded.

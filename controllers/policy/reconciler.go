@@ -31,7 +31,7 @@ const (
 	// ReasonUnsupported: the policy is in force, but holds rules the engine cannot evaluate; they answer every
 	// resource they select with an error (which denies under Enforce), so the policy is not Ready.
 	ReasonUnsupported = "UnsupportedRule"
-	eventActionSet = "Load"
+	eventActionSet    = "Load"
 )
 
 // Reconciler loads policy objects into the store.
