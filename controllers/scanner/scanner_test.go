@@ -131,6 +131,28 @@ func TestScanSkipsWhatIsNotForIt(t *testing.T) {
 	require.Equal(t, summaryCounts{}, h.summary(dev), "namespaceSelector does not select dev")
 }
 
+// A background policy whose rule the engine cannot evaluate is scanned like any other: its error reaches the report,
+// where a policy that silently passed would leave nothing.
+func TestScanReportsRulesTheEngineCannotEvaluate(t *testing.T) {
+	const verifyImages = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: verify-signatures
+  annotations: {pod-policies.kyverno.io/autogen-controllers: none}
+spec:
+  rules:
+  - name: signed
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    verifyImages:
+    - imageReferences: ["*"]
+      attestors: [{entries: [{keys: {publicKeys: "-----BEGIN PUBLIC KEY-----"}}]}]
+`
+	h := start(t, scanner.Options{}, verifyImages)
+	ns := h.namespace("scan-unsupported", nil)
+	h.pod(ns, "p", nil)
+	h.eventually(ns, summaryCounts{Error: 1})
+}
+
 func TestAdmissionResultsFollowObjects(t *testing.T) {
 	// Results the webhook records for an admission-only policy are not re-evaluated by the scanner, but they go with
 	// their object, and with the policy when it changes or goes.

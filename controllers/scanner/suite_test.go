@@ -114,10 +114,10 @@ func (h *harness) pod(ns, name string, labels map[string]string) *corev1.Pod {
 func (h *harness) summary(ns string) summaryCounts {
 	r, err := h.book.Report(ns)
 	require.NoError(h.t, err)
-	return summaryCounts{Pass: r.Summary.Pass, Fail: r.Summary.Fail, Skip: r.Summary.Skip}
+	return summaryCounts{Pass: r.Summary.Pass, Fail: r.Summary.Fail, Skip: r.Summary.Skip, Error: r.Summary.Error}
 }
 
-type summaryCounts struct{ Pass, Fail, Skip int }
+type summaryCounts struct{ Pass, Fail, Skip, Error int }
 
 // eventually waits until the namespace's summary is want.
 func (h *harness) eventually(ns string, want summaryCounts) {
