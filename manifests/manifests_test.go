@@ -285,6 +285,7 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 	webhook := find[corev1.Service](t, objects, "Service", "bylaw-webhook")
 	want := map[string]string{
 		"namespace":                 "$(POD_NAMESPACE)",
+		"exception-namespaces":      "$(POD_NAMESPACE)",
 		"webhook-port":              "9443",
 		"webhook-service":           webhook.Name,
 		"metrics-bind-address":      ":8080",

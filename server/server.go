@@ -49,7 +49,8 @@ func Run(ctx context.Context, o Options, log logr.Logger) error {
 	if err := wire(mgr, cfg, o, store, log); err != nil {
 		return err
 	}
-	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect)
+	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect,
+		"exceptionNamespaces", o.exceptionNamespaces())
 	return mgr.Start(logr.NewContext(ctx, log))
 }
 
@@ -122,6 +123,7 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, lo
 	reconciler := &policyctl.Reconciler{
 		Client: mgr.GetClient(), Loader: policy.NewLoader(eng), Store: store,
 		Events: mgr.GetEventRecorder("bylaw"), IsLeader: func() bool { return isClosed(elected) },
+		ExceptionNamespaces: o.exceptionNamespaces(),
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		return err
