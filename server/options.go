@@ -32,6 +32,8 @@ type Options struct {
 	// ExceptionNamespaces are the namespaces PolicyExceptions are trusted from; nil means --namespace only.
 	ExceptionNamespaces    []string
 	MetricsBindAddress     string
+	MetricsSecure          bool
+	MetricsCertDir         string
 	HealthProbeBindAddress string
 	LeaderElect            bool
 	LeaderElectionID       string
@@ -61,7 +63,8 @@ func DefaultOptions() Options {
 		CertValidity:           365 * 24 * time.Hour,
 		CAValidity:             10 * 365 * 24 * time.Hour,
 		ExcludedNamespaces:     []string{"kube-system"},
-		MetricsBindAddress:     ":8080",
+		MetricsBindAddress:     ":8443",
+		MetricsSecure:          true,
 		HealthProbeBindAddress: ":8081",
 		LeaderElect:            true,
 		LeaderElectionID:       "bylaw-leader",
@@ -91,7 +94,11 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.ExcludedNamespaces, "excluded-namespaces", o.ExcludedNamespaces, "namespaces never evaluated at admission (Bylaw's own namespace is always added)")
 	fs.StringSliceVar(&o.ExceptionNamespaces, "exception-namespaces", o.ExceptionNamespaces, "namespaces whose "+
 		"PolicyExceptions take effect (default: --namespace only); \"*\" trusts every namespace, an empty value none")
-	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of the Prometheus metrics endpoint (0 disables it)")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of /metrics and /status (0 disables them)")
+	fs.BoolVar(&o.MetricsSecure, "metrics-secure", o.MetricsSecure, "serve /metrics and /status over HTTPS to callers "+
+		"with a Kubernetes token allowed to get the path (false: plain HTTP without authentication, loopback addresses only)")
+	fs.StringVar(&o.MetricsCertDir, "metrics-cert-dir", o.MetricsCertDir, "folder with tls.crt and tls.key for the "+
+		"metrics endpoint, reloaded on change (empty: a self-signed certificate made at start)")
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, "address of /healthz and /readyz")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (a Lease in --namespace) for the work that writes to the cluster")
 	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader election Lease")
@@ -139,6 +146,9 @@ func (o *Options) Validate() error {
 		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))
 	}
 	if err := validateExceptionNamespaces(o.ExceptionNamespaces); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateMetrics(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

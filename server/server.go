@@ -19,7 +19,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	wgpolicyv1alpha2 "github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
@@ -89,11 +88,14 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 	if err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
+	metrics, err := metricsServing(&o, store)
+	if err != nil {
+		return nil, err
+	}
 	shutdown := o.ShutdownTimeout
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: scheme,
-		Metrics: metricsserver.Options{BindAddress: o.MetricsBindAddress,
-			ExtraHandlers: map[string]http.Handler{"/status": statusHandler(store)}},
+		Scheme:                        scheme,
+		Metrics:                       metrics,
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
 		LeaderElection:                o.LeaderElect,
 		LeaderElectionID:              o.LeaderElectionID,
