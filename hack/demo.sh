@@ -82,6 +82,17 @@ if "$KUBECTL" apply -f examples/cluster/pod-privileged.yaml; then
 	exit 1
 fi
 
+step "a PolicyException in the tenant's own namespace exempts nothing (trusted only from --exception-namespaces)"
+"$KUBECTL" apply -f examples/cluster/exception-demo.yaml
+wait_for 30 "the exception's status" bash -c "'$KUBECTL' get policyexception allow-privileged -n demo \
+	-o jsonpath='{.status.conditions[?(@.type==\"Ready\")].reason}' | grep -q UntrustedNamespace"
+"$KUBECTL" get policyexception allow-privileged -n demo \
+	-o jsonpath='{.status.conditions[?(@.type=="Ready")].message}{"\n"}'
+if "$KUBECTL" apply -f examples/cluster/pod-privileged.yaml; then
+	echo "demo: the privileged Pod was admitted through an untrusted exception" >&2
+	exit 1
+fi
+
 step "a compliant Pod is admitted and mutated (label app.kubernetes.io/managed-by added)"
 "$KUBECTL" apply -f examples/cluster/pod-compliant.yaml
 "$KUBECTL" get pod web -n demo --show-labels

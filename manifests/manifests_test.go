@@ -80,7 +80,7 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"CustomResourceDefinition/policyexceptions.bylaw.dev",
 		"CustomResourceDefinition/reportsinks.bylaw.dev", "CustomResourceDefinition/auditresults.bylaw.dev",
 		"CustomResourceDefinition/policyreports.wgpolicyk8s.io", "CustomResourceDefinition/clusterpolicyreports.wgpolicyk8s.io",
-		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw:view",
+		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw-metrics-reader", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",
 		"ClusterRole/bylaw:generate", "ClusterRole/bylaw:generate-default", "ClusterRoleBinding/bylaw:generate",
 		"Namespace/bylaw-system", "Deployment/bylaw", "Service/bylaw-webhook", "Service/bylaw-metrics",
@@ -285,9 +285,11 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 	webhook := find[corev1.Service](t, objects, "Service", "bylaw-webhook")
 	want := map[string]string{
 		"namespace":                 "$(POD_NAMESPACE)",
+		"exception-namespaces":      "$(POD_NAMESPACE)",
 		"webhook-port":              "9443",
 		"webhook-service":           webhook.Name,
-		"metrics-bind-address":      ":8080",
+		"metrics-bind-address":      ":8443",
+		"metrics-secure":            "true",
 		"health-probe-bind-address": ":8081",
 		"leader-elect":              "true",
 	}
@@ -297,6 +299,7 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 	assert.NotContains(t, values, "kubeconfig", "in the cluster Bylaw uses its ServiceAccount")
 	assert.NotContains(t, values, "webhook-url", "in the cluster the API server calls the Service")
 	assert.Equal(t, int32(9443), containerPort(t, c, intstr.FromString("webhook")))
-	assert.Equal(t, int32(8080), containerPort(t, c, intstr.FromString("metrics")))
+	assert.NotContains(t, values, "metrics-cert-dir", "a self-signed certificate unless an overlay mounts one")
+	assert.Equal(t, int32(8443), containerPort(t, c, intstr.FromString("metrics")))
 	assert.Equal(t, int32(8081), containerPort(t, c, intstr.FromString("health")))
 }

@@ -21,7 +21,7 @@ func TestServicesReachContainerPorts(t *testing.T) {
 		containerPort int32
 	}{
 		{service: "bylaw-webhook", port: 443, containerPort: 9443},
-		{service: "bylaw-metrics", port: 8080, containerPort: 8080},
+		{service: "bylaw-metrics", port: 8443, containerPort: 8443},
 	}
 	for _, tt := range tests {
 		t.Run(tt.service, func(t *testing.T) {
@@ -79,7 +79,7 @@ func TestNetworkPolicyIngress(t *testing.T) {
 			open = append(open, tcp...)
 			continue
 		}
-		assert.Equal(t, []int32{8080}, tcp, "only the metrics port is open to selected peers")
+		assert.Equal(t, []int32{8443}, tcp, "only the metrics port is open to selected peers")
 		metricsFrom = append(metricsFrom, rule.From...)
 	}
 	assert.Equal(t, []int32{9443}, open, "only the webhook port is open to anyone")

@@ -10,29 +10,48 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // viewClusterRole is the ClusterRole aggregated from the built-in view role, for apiCall context entries.
 const viewClusterRole = "bylaw:view"
 
+// metricsReaderRole is what scrapers of /metrics and /status are bound to; the manifests bind it to nobody.
+const metricsReaderRole = "bylaw-metrics-reader"
+
+func TestMetricsReaderClusterRole(t *testing.T) {
+	objects := renderDefault(t)
+	role := find[rbacv1.ClusterRole](t, objects, "ClusterRole", metricsReaderRole)
+	assert.Equal(t, []rbacv1.PolicyRule{{NonResourceURLs: []string{"/metrics", "/status"}, Verbs: []string{"get"}}}, role.Rules)
+	assert.Nil(t, role.AggregationRule)
+	for _, b := range all[rbacv1.ClusterRoleBinding](objects, "ClusterRoleBinding") {
+		assert.NotEqual(t, metricsReaderRole, b.RoleRef.Name, "binding %s: who scrapes is the operator's choice", b.Name)
+	}
+	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
+		assert.NotEqual(t, metricsReaderRole, b.RoleRef.Name, "binding %s", b.Name)
+	}
+}
+
 func TestRolesHaveNoWildcardsAndClusterRolesNoSecrets(t *testing.T) {
 	objects := renderDefault(t)
-	check := func(t *testing.T, rules []rbacv1.PolicyRule, clusterWide bool) {
+	check := func(t *testing.T, role metav1.ObjectMeta, rules []rbacv1.PolicyRule, clusterWide bool) {
 		for _, rule := range rules {
 			for _, list := range [][]string{rule.APIGroups, rule.Resources, rule.Verbs, rule.ResourceNames} {
 				assert.NotContains(t, list, rbacv1.ResourceAll, "no wildcards")
 			}
-			assert.Empty(t, rule.NonResourceURLs)
+			if role.Name != metricsReaderRole {
+				assert.Empty(t, rule.NonResourceURLs)
+			}
 			if clusterWide {
 				assert.NotContains(t, rule.Resources, "secrets", "secrets only through the Role in %s", bylawNamespace)
 			}
 		}
 	}
 	for _, role := range all[rbacv1.ClusterRole](objects, "ClusterRole") {
-		t.Run(role.Name, func(t *testing.T) { check(t, role.Rules, true) })
+		t.Run(role.Name, func(t *testing.T) { check(t, role.ObjectMeta, role.Rules, true) })
 	}
 	for _, role := range all[rbacv1.Role](objects, "Role") {
-		t.Run(role.Name, func(t *testing.T) { check(t, role.Rules, false) })
+		t.Run(role.Name, func(t *testing.T) { check(t, role.ObjectMeta, role.Rules, false) })
 	}
 }
 
@@ -201,6 +220,9 @@ func TestServiceAccountPermissions(t *testing.T) {
 		{request{verb: "delete", group: "wgpolicyk8s.io", resource: "policyreports", name: "bylaw-polr", namespace: "team-a"}, true},
 		{request{verb: "list", group: "wgpolicyk8s.io", resource: "clusterpolicyreports"}, true},
 		{request{verb: "update", group: "wgpolicyk8s.io", resource: "policyreports/status", namespace: "team-a"}, false},
+		{request{verb: "create", group: "authentication.k8s.io", resource: "tokenreviews"}, true},
+		{request{verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews"}, true},
+		{request{verb: "create", group: "authorization.k8s.io", resource: "selfsubjectaccessreviews"}, false},
 		{request{verb: "escalate", group: "rbac.authorization.k8s.io", resource: "clusterroles", name: viewClusterRole}, false},
 		{request{verb: "impersonate", resource: "serviceaccounts", name: "default", namespace: "team-a"}, false},
 	}

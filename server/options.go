@@ -11,23 +11,29 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/util/validation"
 
+	policyctl "github.com/bylaw-dev/bylaw/controllers/policy"
 	"github.com/bylaw-dev/bylaw/webhook"
 )
 
 // Options are the settings of `bylaw serve`, bound to flags by AddFlags.
 type Options struct {
-	Kubeconfig             string
-	Namespace              string
-	WebhookHost            string
-	WebhookPort            int
-	WebhookService         string
-	WebhookURL             string
-	CertSecret             string
-	CertValidity           time.Duration
-	CAValidity             time.Duration
-	ExcludedNamespaces     []string
+	Kubeconfig         string
+	Namespace          string
+	WebhookHost        string
+	WebhookPort        int
+	WebhookService     string
+	WebhookURL         string
+	CertSecret         string
+	CertValidity       time.Duration
+	CAValidity         time.Duration
+	ExcludedNamespaces []string
+	// ExceptionNamespaces are the namespaces PolicyExceptions are trusted from; nil means --namespace only.
+	ExceptionNamespaces    []string
 	MetricsBindAddress     string
+	MetricsSecure          bool
+	MetricsCertDir         string
 	HealthProbeBindAddress string
 	LeaderElect            bool
 	LeaderElectionID       string
@@ -57,7 +63,8 @@ func DefaultOptions() Options {
 		CertValidity:           365 * 24 * time.Hour,
 		CAValidity:             10 * 365 * 24 * time.Hour,
 		ExcludedNamespaces:     []string{"kube-system"},
-		MetricsBindAddress:     ":8080",
+		MetricsBindAddress:     ":8443",
+		MetricsSecure:          true,
 		HealthProbeBindAddress: ":8081",
 		LeaderElect:            true,
 		LeaderElectionID:       "bylaw-leader",
@@ -85,7 +92,13 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.CertValidity, "cert-validity", o.CertValidity, "validity of a new serving certificate; renewed when a third is left")
 	fs.DurationVar(&o.CAValidity, "ca-validity", o.CAValidity, "validity of a new CA; renewed when a third is left")
 	fs.StringSliceVar(&o.ExcludedNamespaces, "excluded-namespaces", o.ExcludedNamespaces, "namespaces never evaluated at admission (Bylaw's own namespace is always added)")
-	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of the Prometheus metrics endpoint (0 disables it)")
+	fs.StringSliceVar(&o.ExceptionNamespaces, "exception-namespaces", o.ExceptionNamespaces, "namespaces whose "+
+		"PolicyExceptions take effect (default: --namespace only); \"*\" trusts every namespace, an empty value none")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of /metrics and /status (0 disables them)")
+	fs.BoolVar(&o.MetricsSecure, "metrics-secure", o.MetricsSecure, "serve /metrics and /status over HTTPS to callers "+
+		"with a Kubernetes token allowed to get the path (false: plain HTTP without authentication, loopback addresses only)")
+	fs.StringVar(&o.MetricsCertDir, "metrics-cert-dir", o.MetricsCertDir, "folder with tls.crt and tls.key for the "+
+		"metrics endpoint, reloaded on change (empty: a self-signed certificate made at start)")
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, "address of /healthz and /readyz")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (a Lease in --namespace) for the work that writes to the cluster")
 	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader election Lease")
@@ -132,7 +145,38 @@ func (o *Options) Validate() error {
 	if o.MaxRequestBytes < 1024 {
 		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))
 	}
+	if err := validateExceptionNamespaces(o.ExceptionNamespaces); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateMetrics(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// validateExceptionNamespaces accepts namespace names, or "*" alone.
+func validateExceptionNamespaces(names []string) error {
+	var errs []error
+	for _, name := range names {
+		switch {
+		case name == policyctl.AllNamespaces && len(names) > 1:
+			errs = append(errs, fmt.Errorf("--exception-namespaces: %q trusts every namespace and stands alone", name))
+		case name == policyctl.AllNamespaces:
+		default:
+			for _, msg := range validation.IsDNS1123Label(name) {
+				errs = append(errs, fmt.Errorf("--exception-namespaces: %q is not a namespace name: %s", name, msg))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// exceptionNamespaces returns the namespaces PolicyExceptions are trusted from: the flag's, else Bylaw's own.
+func (o *Options) exceptionNamespaces() policyctl.ExceptionNamespaces {
+	if o.ExceptionNamespaces == nil {
+		return policyctl.ExceptionNamespaces{o.Namespace}
+	}
+	return slices.Clone(o.ExceptionNamespaces)
 }
 
 // excluded returns the namespaces never evaluated: the flag's, plus Bylaw's own.

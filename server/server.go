@@ -19,7 +19,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	wgpolicyv1alpha2 "github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
@@ -49,7 +48,8 @@ func Run(ctx context.Context, o Options, log logr.Logger) error {
 	if err := wire(mgr, cfg, o, store, log); err != nil {
 		return err
 	}
-	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect)
+	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect,
+		"exceptionNamespaces", o.exceptionNamespaces())
 	return mgr.Start(logr.NewContext(ctx, log))
 }
 
@@ -88,11 +88,14 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 	if err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
+	metrics, err := metricsServing(&o, store)
+	if err != nil {
+		return nil, err
+	}
 	shutdown := o.ShutdownTimeout
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: scheme,
-		Metrics: metricsserver.Options{BindAddress: o.MetricsBindAddress,
-			ExtraHandlers: map[string]http.Handler{"/status": statusHandler(store)}},
+		Scheme:                        scheme,
+		Metrics:                       metrics,
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
 		LeaderElection:                o.LeaderElect,
 		LeaderElectionID:              o.LeaderElectionID,
@@ -122,6 +125,7 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, lo
 	reconciler := &policyctl.Reconciler{
 		Client: mgr.GetClient(), Loader: policy.NewLoader(eng), Store: store,
 		Events: mgr.GetEventRecorder("bylaw"), IsLeader: func() bool { return isClosed(elected) },
+		ExceptionNamespaces: o.exceptionNamespaces(),
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		return err

@@ -61,6 +61,8 @@ func TestRunExitCodes(t *testing.T) {
 		{"audit failures do not block", Options{PolicyPaths: []string{"testdata/policies/pinned-images.yaml"}, ResourcePaths: []string{"testdata/resources"}}, ExitOK},
 		{"enforced failure blocks", Options{PolicyPaths: []string{"testdata/policies/require-team-label.yaml"}, ResourcePaths: []string{"testdata/resources/prod.yaml"}}, ExitEnforced},
 		{"an Enforce rule's error blocks as its failure does", Options{PolicyPaths: []string{"testdata/unsupported/verify-images.yaml"}, ResourcePaths: []string{"testdata/resources/pods.yaml"}}, ExitEnforced},
+		{"an exception in any namespace applies", Options{PolicyPaths: []string{"testdata/policies/require-team-label.yaml",
+			"testdata/exceptions/prod-team.yaml"}, ResourcePaths: []string{"testdata/resources/prod.yaml"}}, ExitOK},
 		{"enforcement is per namespace", Options{PolicyPaths: []string{"testdata/policies/require-team-label.yaml"}, ResourcePaths: []string{"testdata/resources/pods.yaml"}}, ExitOK},
 		{"no policy loaded", Options{PolicyPaths: []string{"testdata/policies/invalid.yaml"}, ResourcePaths: []string{"testdata/resources"}}, ExitNoInput},
 		{"no resource loaded", Options{PolicyPaths: []string{"testdata/policies"}, ResourcePaths: []string{"testdata/missing"}}, ExitNoInput},

@@ -279,3 +279,27 @@ func TestCommitSignature(t *testing.T) {
 	assert.Equal(t, "True", string(condition(got, meta.ReadyCondition).Status), condition(got, meta.ReadyCondition).Message)
 	assert.Equal(t, int64(2), got.Status.Artifact.Version)
 }
+
+// A signed bundle's PolicyExceptions are loaded whatever namespace they name: the bundle's signers are the admin's
+// (--exception-namespaces governs only PolicyException objects of the cluster).
+func TestSignedBundleExceptionsInAnyNamespace(t *testing.T) {
+	e := newEnv(t)
+	repo := e.repo("exceptions")
+	files := goodPolicies("v1")
+	files["exception.yaml"] = `apiVersion: bylaw.dev/v1alpha1
+kind: PolicyException
+metadata: {name: legacy, namespace: team-a}
+spec:
+  match: {any: [{resources: {kinds: [Pod], namespaces: [team-a]}}]}
+  exceptions: [{policyName: require-team, ruleNames: [r]}]
+`
+	repo.publish(bundleSpec{version: 1, policies: files, signers: []string{"release"}})
+	got, err := e.reconcile(e.reconciler(), e.source("platform", "exceptions", "release"))
+	require.NoError(t, err)
+	require.Equal(t, "True", string(condition(got, meta.ReadyCondition).Status), condition(got, meta.ReadyCondition).Message)
+	var keys []string
+	for _, x := range e.store.Snapshot().Exceptions {
+		keys = append(keys, x.Key())
+	}
+	assert.Equal(t, []string{"team-a/legacy"}, keys)
+}

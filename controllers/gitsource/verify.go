@@ -78,7 +78,10 @@ func (r *Reconciler) checkVersion(src *v1alpha1.GitSource, b *bundle.Bundle) err
 	return nil
 }
 
-// compile loads every policy file; one invalid document refuses the whole bundle.
+// compile loads every policy file; one invalid document refuses the whole bundle. The bundle's PolicyExceptions are
+// taken whatever namespace their metadata names: --exception-namespaces governs PolicyException objects of the cluster
+// (controllers/policy), while these come with the bundle's signatures from a GitSource in Bylaw's own namespace, so
+// the admin who controls the signers controls them.
 func (r *Reconciler) compile(b *bundle.Bundle, prov engine.Provenance, out *verified) error {
 	var errs []error
 	for _, file := range b.PolicyFiles() {

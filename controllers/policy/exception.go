@@ -7,14 +7,17 @@ import (
 	"github.com/fluxcd/pkg/apis/meta"
 	"github.com/fluxcd/pkg/runtime/conditions"
 	"github.com/fluxcd/pkg/runtime/patch"
+	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
+	"github.com/bylaw-dev/bylaw/engine"
 )
 
-// reconcileException loads a PolicyException into the store.
+// reconcileException loads a PolicyException into the store, if it is in a trusted namespace and compiles.
 func (r *Reconciler) reconcileException(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	log := logr.FromContextOrDiscard(ctx).WithValues("kind", "PolicyException", "exception", req.NamespacedName.String())
 	key := req.Namespace + "/" + req.Name
 	obj := &v1alpha1.PolicyException{}
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
@@ -34,15 +37,30 @@ func (r *Reconciler) reconcileException(ctx context.Context, req ctrl.Request) (
 			retErr = err
 		}
 	}()
-	compiled, err := r.Loader.CompileException(obj)
+	compiled, reason, err := r.compileException(obj)
 	if err != nil {
 		r.Store.DeleteException(SourceName, key)
-		conditions.MarkFalse(obj, meta.ReadyCondition, ReasonInvalid, "%s", err.Error())
-		conditions.MarkStalled(obj, ReasonInvalid, "%s", err.Error())
+		r.markRefused(obj, reason, err)
+		log.Info("exception not loaded", "reason", reason, "message", err.Error())
 		return ctrl.Result{}, nil
 	}
 	r.Store.SetException(SourceName, compiled)
 	conditions.MarkTrue(obj, meta.ReadyCondition, ReasonLoaded, "exception loaded into policy set revision %d", r.Store.Snapshot().Revision)
 	conditions.Delete(obj, meta.StalledCondition)
+	conditions.Delete(obj, meta.ReconcilingCondition)
 	return ctrl.Result{}, nil
+}
+
+// compileException is the one gate between a PolicyException object and the store, for the initial load and every
+// reconcile: an exception from a namespace that is not trusted is refused before it is compiled. On refusal it
+// returns the condition reason and the error that says why.
+func (r *Reconciler) compileException(obj *v1alpha1.PolicyException) (*engine.Exception, string, error) {
+	if err := r.ExceptionNamespaces.check(obj.Namespace, obj.Name); err != nil {
+		return nil, ReasonUntrustedNamespace, err
+	}
+	x, err := r.Loader.CompileException(obj)
+	if err != nil {
+		return nil, ReasonInvalid, err
+	}
+	return x, "", nil
 }

@@ -38,7 +38,8 @@ func (l *initialLoad) Start(ctx context.Context) error {
 	return nil
 }
 
-// read compiles every object; invalid ones are left to their reconcile, which reports them.
+// read compiles every object; invalid ones, and exceptions from untrusted namespaces, are left to their reconcile,
+// which reports them.
 func (l *initialLoad) read(ctx context.Context) ([]*engine.Policy, []*engine.Exception, error) {
 	c := l.mgr.GetClient()
 	var cps v1alpha1.ClusterPolicyList
@@ -67,7 +68,7 @@ func (l *initialLoad) read(ctx context.Context) ([]*engine.Policy, []*engine.Exc
 	}
 	var exceptions []*engine.Exception
 	for i := range xs.Items {
-		if x, err := l.r.Loader.CompileException(&xs.Items[i]); err == nil {
+		if x, _, err := l.r.compileException(&xs.Items[i]); err == nil {
 			exceptions = append(exceptions, x)
 		}
 	}

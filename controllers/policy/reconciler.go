@@ -43,12 +43,19 @@ type Reconciler struct {
 	Events events.EventRecorder
 	// IsLeader reports whether this replica may write status; nil means always.
 	IsLeader func() bool
+	// ExceptionNamespaces are the namespaces PolicyExceptions are trusted from; nil trusts none.
+	ExceptionNamespaces ExceptionNamespaces
+}
+
+// statusObject is an object whose kstatus conditions this controller writes.
+type statusObject interface {
+	client.Object
+	conditions.Setter
 }
 
 // object is a ClusterPolicy or a Policy.
 type object interface {
-	client.Object
-	conditions.Setter
+	statusObject
 	GetSpec() *v1alpha1.Spec
 }
 
@@ -105,7 +112,8 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, req ctrl.Request, obj 
 
 func (r *Reconciler) markInvalid(obj object, err error) { r.markRefused(obj, ReasonInvalid, err) }
 
-func (r *Reconciler) markRefused(obj object, reason string, err error) {
+// markRefused marks obj not loaded (Ready=False, Stalled=True) for reason and records a Warning event saying why.
+func (r *Reconciler) markRefused(obj statusObject, reason string, err error) {
 	conditions.MarkFalse(obj, meta.ReadyCondition, reason, "%s", err.Error())
 	conditions.MarkStalled(obj, reason, "%s", err.Error())
 	conditions.Delete(obj, meta.ReconcilingCondition)

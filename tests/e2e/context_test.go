@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -71,12 +69,7 @@ spec:
 // The metrics endpoint exports admission and policy-set metrics.
 func TestMetrics(t *testing.T) {
 	require.NoError(t, createDryRun(pod("shop", "metrics-probe", false, nil)))
-	resp, err := http.Get(env.metricsURL + "/metrics")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	text := string(body)
+	text := scrape(t, "/metrics")
 	for _, name := range []string{"bylaw_admission_requests_total", "bylaw_admission_duration_seconds_bucket",
 		"bylaw_rule_results_total", "bylaw_policy_set_revision", "bylaw_policies_loaded", "bylaw_policy_set_ready 1"} {
 		assert.True(t, strings.Contains(text, name), "metric %s missing", name)

@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -110,9 +109,9 @@ func TestSignedBundleFromGit(t *testing.T) {
 	require.Equal(t, metav1.ConditionFalse, apimeta.FindStatusCondition(got.Status.Conditions, meta.ReadyCondition).Status)
 	require.Equal(t, int64(2), got.Status.Artifact.Version)
 	require.NoError(t, deniedWith(createDryRun(pod("gitns", "probe", false, nil)), "(v2)"), "version 2 stays enforced")
-	status := httpGet(t, env.metricsURL+"/status")
+	status := scrape(t, "/status")
 	require.Contains(t, status, `"source":"gitsource/bylaw-system/platform","revision":"`+got.Status.Artifact.Revision+`"`)
-	require.Contains(t, httpGet(t, env.metricsURL+"/metrics"), `bylaw_policy_source_policies{digest="`+got.Status.Artifact.Digest+`"`)
+	require.Contains(t, scrape(t, "/metrics"), `bylaw_policy_source_policies{digest="`+got.Status.Artifact.Digest+`"`)
 	// The same policy name applied as a cluster object is a conflict: refused, never a silent winner.
 	applyYAML(t, fmt.Sprintf(gitPolicy, "a second definition"))
 	var clash v1alpha1.ClusterPolicy
@@ -131,16 +130,6 @@ func TestSignedBundleFromGit(t *testing.T) {
 	eventually(t, admissionWait, "the source's policies go with it", func() error {
 		return createDryRun(pod("gitns", "probe", false, nil))
 	})
-}
-
-func httpGet(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return string(body)
 }
 
 // hook calls the push hook on the webhook port with the token.

@@ -29,7 +29,9 @@ type suite struct {
 	healthURL  string
 	metricsURL string
 	hookToken  string
-	logs       *syncBuffer
+	// scraperToken and strangerToken are tokens of ServiceAccounts with and without bylaw-metrics-reader.
+	scraperToken, strangerToken string
+	logs                        *syncBuffer
 	// primary is the replica the suite started; fault tests replace it.
 	primary *replica
 	// bin, dir, kubeconfig and tokenFile are what a replica is started with.
@@ -141,6 +143,9 @@ func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 		return err
 	}
 	if err := os.WriteFile(env.tokenFile, []byte(env.hookToken+"\n"), 0o600); err != nil {
+		return err
+	}
+	if env.scraperToken, env.strangerToken, err = metricsTokens(ctx, c, root); err != nil {
 		return err
 	}
 	ports, err := freePorts(3)

@@ -27,7 +27,7 @@ func startReplica(ports []int, logs io.Writer) (*replica, error) {
 	r := &replica{done: make(chan error, 1), ports: ports,
 		webhookURL: "https://127.0.0.1:" + strconv.Itoa(ports[0]),
 		healthURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
-		metricsURL: "http://127.0.0.1:" + strconv.Itoa(ports[2]),
+		metricsURL: "https://127.0.0.1:" + strconv.Itoa(ports[2]),
 	}
 	gitCache := filepath.Join(env.dir, "git-"+strconv.Itoa(ports[0]))
 	r.cmd = exec.Command(env.bin, "serve", "--git-hook-token-file", env.tokenFile, "--git-cache-dir", gitCache,
