@@ -50,7 +50,7 @@ func Build(ctx context.Context, dir string, o BuildOptions) ([]byte, error) {
 		return nil, Refuse(ErrUnreadable, dir, "%w", err)
 	}
 	defer root.Close()
-	lim := o.Limits.withDefaults()
+	lim := o.Limits.WithDefaults()
 	l, err := scan(root.FS(), lim, false)
 	if err != nil {
 		return nil, err
