@@ -17,7 +17,7 @@ func BenchmarkDecodePods(b *testing.B) {
 		decode func([]byte) (any, error)
 	}{
 		{"fast", Decode},
-		{"reference", decodeReference},
+		{"reference", Limits{}.decodeReference},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(stream)))

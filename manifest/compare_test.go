@@ -27,7 +27,7 @@ func corpusRoot() string {
 func checkAgainstReference(t testing.TB, doc []byte) (fast bool) {
 	t.Helper()
 	got, ok := decodeFast(doc)
-	want, err := decodeReference(doc)
+	want, err := Limits{}.decodeReference(doc)
 	if !ok {
 		return false
 	}

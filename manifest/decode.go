@@ -9,18 +9,31 @@ import (
 // Decode decodes one YAML (or JSON) document into JSON-compatible values: map[string]any, []any, string, int64,
 // float64, bool and nil, with YAML 1.2 core schema resolution as go.yaml.in/yaml/v3 does it (timestamps stay
 // strings; `yes`/`on` are strings; infinities and NaN are errors; duplicate keys are errors). An empty document
-// decodes as nil. Errors name the line within doc.
-//
-// Documents in the common Kubernetes subset take a fast path; everything else is decoded by yaml.v3. Both give the
-// same result.
+// decodes as nil. Errors name the line within doc. Decode is Limits{}.Decode: the default limits apply.
 func Decode(doc []byte) (any, error) {
-	if v, ok := decodeFast(doc); ok {
-		return v, nil
-	}
-	return decodeReference(doc)
+	return Limits{}.Decode(doc)
 }
 
-// maxFastDepth bounds nesting on the fast path; deeper documents take the reference path.
+// Decode is Decode within l: a document over l.MaxBytes, nested deeper than l.MaxDepth or whose aliases add more
+// than l.MaxAliasValues values is refused with a *LimitError before anything is expanded.
+//
+// Documents in the common Kubernetes subset take a fast path (no aliases, nesting bounded); everything else is
+// decoded by yaml.v3. Both give the same result.
+func (l Limits) Decode(doc []byte) (any, error) {
+	l = l.WithDefaults()
+	if int64(len(doc)) > l.MaxBytes {
+		return nil, l.tooLarge("document", int64(len(doc)))
+	}
+	if l.MaxDepth >= maxFastDepth { // the fast path gives up at maxFastDepth levels, within the limit
+		if v, ok := decodeFast(doc); ok {
+			return v, nil
+		}
+	}
+	return l.decodeReference(doc)
+}
+
+// maxFastDepth bounds nesting on the fast path; deeper documents take the reference path, which applies
+// Limits.MaxDepth.
 const maxFastDepth = 100
 
 // maxKeyLength is below yaml.v3's 1024-character limit on implicit keys.

@@ -95,7 +95,7 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "unclosed flow", doc: "a: [1, 2\nb: 3\n", want: "malformed YAML: yaml: line"},
 		{name: "two documents", doc: "a: 1\n---\nb: 2\n", want: "line 2: a second YAML document"},
 		{name: "document end marker", doc: "a: 1\n...\nb: 2\n", want: "malformed YAML: yaml: line 2: did not find expected <document start>"},
-		{name: "deep nesting", doc: deepDocument(600), want: "nesting deeper than 512"},
+		{name: "deep nesting", doc: deepDocument(600), want: "line 1: nesting over the limit: more than 512 levels"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

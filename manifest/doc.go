@@ -9,4 +9,10 @@
 // to go.yaml.in/yaml/v3 and the reference conversion (reference.go), which also produces every error message. The
 // fast path gives up on any input it does not fully understand, so its results are the reference's; the
 // differential fuzz targets (FuzzDecodeMatchesReference, FuzzGeneratedMatchesReference) keep it so.
+//
+// Decoding is bounded (limits.go, expand.go): Limits caps the bytes of a file (ReadFile checks the size before
+// reading and reads through a limited reader) and of a document, the nesting depth, and the values that expanding
+// aliases adds, measured on the parsed document before anything is expanded, so a "billion laughs" document of a
+// few hundred bytes is refused in microseconds. Every decoder of Bylaw's input files reads through ReadFile and
+// decodes with Limits.Decode, or runs Limits.Check before handing a document to another decoder.
 package manifest

@@ -12,13 +12,12 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// maxDepth bounds nesting (and alias expansion) so a crafted document cannot exhaust the stack.
-const maxDepth = 512
-
-// decodeReference is the reference semantics of Decode: yaml.v3 parses the document into nodes, which are converted
-// into JSON-compatible values with YAML 1.2 core schema resolution as yaml.v3 does it. Empty (and null) documents
-// decode as nil; a second non-empty document in doc is an error.
-func decodeReference(doc []byte) (any, error) {
+// decodeReference is the reference semantics of Decode: yaml.v3 parses the document into nodes, which are measured
+// against l (nesting, alias expansion) and then converted into JSON-compatible values with YAML 1.2 core schema
+// resolution as yaml.v3 does it. Empty (and null) documents decode as nil; a second non-empty document in doc is an
+// error.
+func (l Limits) decodeReference(doc []byte) (any, error) {
+	l = l.WithDefaults()
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	var out any
 	for {
@@ -33,7 +32,10 @@ func decodeReference(doc []byte) (any, error) {
 		if len(node.Content) == 0 {
 			continue
 		}
-		v, err := nodeValue(node.Content[0], 0)
+		if err := l.measure(node.Content[0]); err != nil {
+			return nil, err
+		}
+		v, err := nodeValue(node.Content[0])
 		if err != nil {
 			return nil, err
 		}
@@ -47,17 +49,15 @@ func decodeReference(doc []byte) (any, error) {
 	}
 }
 
-func nodeValue(n *yaml.Node, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("line %d: nesting deeper than %d", n.Line, maxDepth)
-	}
+// nodeValue converts a node that measure accepted, so its expansion is bounded.
+func nodeValue(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		return scalarValue(n)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := nodeValue(c, depth+1)
+			v, err := nodeValue(c)
 			if err != nil {
 				return nil, err
 			}
@@ -65,24 +65,24 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		return mappingValue(n, depth)
+		return mappingValue(n)
 	case yaml.AliasNode:
-		return nodeValue(n.Alias, depth+1)
+		return nodeValue(n.Alias)
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return nodeValue(n.Content[0], depth+1)
+		return nodeValue(n.Content[0])
 	}
 	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
 }
 
-func mappingValue(n *yaml.Node, depth int) (map[string]any, error) {
+func mappingValue(n *yaml.Node) (map[string]any, error) {
 	out := make(map[string]any, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" {
-			if err := mergeInto(out, v, depth); err != nil {
+			if err := mergeInto(out, v); err != nil {
 				return nil, err
 			}
 			continue
@@ -93,7 +93,7 @@ func mappingValue(n *yaml.Node, depth int) (map[string]any, error) {
 		if _, dup := out[k.Value]; dup {
 			return nil, fmt.Errorf("line %d: key %q already set", k.Line, k.Value)
 		}
-		val, err := nodeValue(v, depth+1)
+		val, err := nodeValue(v)
 		if err != nil {
 			return nil, err
 		}
@@ -103,8 +103,8 @@ func mappingValue(n *yaml.Node, depth int) (map[string]any, error) {
 }
 
 // mergeInto applies a YAML merge key (`<<: *anchor`): keys of the merged mapping that are not set yet.
-func mergeInto(out map[string]any, v *yaml.Node, depth int) error {
-	merged, err := nodeValue(v, depth+1)
+func mergeInto(out map[string]any, v *yaml.Node) error {
+	merged, err := nodeValue(v)
 	if err != nil {
 		return err
 	}

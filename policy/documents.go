@@ -14,6 +14,8 @@ import (
 
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // document is one YAML document of a file, converted to JSON.
@@ -23,8 +25,9 @@ type document struct {
 	json  []byte
 }
 
-// splitDocuments splits multi-document YAML and converts each non-empty document to JSON.
-func splitDocuments(file string, data []byte) ([]document, []*LoadError) {
+// splitDocuments splits multi-document YAML and converts each non-empty document to JSON, after checking it
+// against lim (size, nesting and alias expansion: sigs.k8s.io/yaml decodes it, with YAML 1.1 rules as Kyverno does).
+func splitDocuments(file string, data []byte, lim manifest.Limits) ([]document, []*LoadError) {
 	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	var docs []document
 	var errs []*LoadError
@@ -39,6 +42,10 @@ func splitDocuments(file string, data []byte) ([]document, []*LoadError) {
 		}
 		if isBlank(raw) {
 			index--
+			continue
+		}
+		if err := lim.Check(raw); err != nil {
+			errs = append(errs, &LoadError{File: file, Document: index, Err: err})
 			continue
 		}
 		js, err := yaml.YAMLToJSONStrict(raw)

@@ -1,10 +1,10 @@
 package policy
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -13,6 +13,7 @@ import (
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // Set is what a load produced: compiled policies and exceptions, and one error per document that failed.
@@ -25,34 +26,47 @@ type Set struct {
 // Loader reads and compiles policy documents with one engine.
 type Loader struct {
 	eng *engine.Engine
+	// Limits bound the files LoadPaths reads and every document (manifest.Limits; zero fields take the defaults).
+	Limits manifest.Limits
 }
 
 // NewLoader returns a Loader that compiles with e.
 func NewLoader(e *engine.Engine) *Loader { return &Loader{eng: e} }
 
 // LoadPaths loads every YAML file named, walking folders recursively. Documents that are not policies or exceptions
-// are ignored.
-func (l *Loader) LoadPaths(paths ...string) *Set {
+// are ignored. When ctx is done it stops between documents; the context's cause is the last error.
+func (l *Loader) LoadPaths(ctx context.Context, paths ...string) *Set {
 	set := &Set{}
 	files, errs := expandPaths(paths)
 	set.Errors = append(set.Errors, errs...)
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := l.Limits.ReadFile(f)
 		if err != nil {
 			set.Errors = append(set.Errors, &LoadError{File: f, Err: fmt.Errorf("cannot read: %w", err)})
 			continue
 		}
-		set.merge(l.LoadBytes(f, data))
+		set.merge(l.loadBytes(ctx, f, data))
+		if ctx.Err() != nil {
+			set.Errors = append(set.Errors, &LoadError{File: f, Err: fmt.Errorf("stopped: %w", context.Cause(ctx))})
+			break
+		}
 	}
 	return set
 }
 
 // LoadBytes loads the documents of one file.
 func (l *Loader) LoadBytes(file string, data []byte) *Set {
+	return l.loadBytes(context.Background(), file, data)
+}
+
+func (l *Loader) loadBytes(ctx context.Context, file string, data []byte) *Set {
 	set := &Set{}
-	docs, errs := splitDocuments(file, data)
+	docs, errs := splitDocuments(file, data, l.Limits)
 	set.Errors = append(set.Errors, errs...)
 	for _, d := range docs {
+		if ctx.Err() != nil {
+			break
+		}
 		l.loadDocument(set, d)
 	}
 	return set

@@ -159,7 +159,7 @@ spec:
 }
 
 func TestLoadPathsMissingFile(t *testing.T) {
-	set := NewLoader(engine.New()).LoadPaths(filepath.Join(t.TempDir(), "nope.yaml"))
+	set := NewLoader(engine.New()).LoadPaths(t.Context(), filepath.Join(t.TempDir(), "nope.yaml"))
 	require.Len(t, set.Errors, 1)
 	assert.Contains(t, set.Errors[0].Error(), "nope.yaml")
 	assert.Contains(t, set.Errors[0].Error(), "cannot read")

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 func TestDecodeResources(t *testing.T) {
@@ -35,7 +37,7 @@ func TestDecodeResources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			objs, errs := DecodeResources("r.yaml", []byte(tt.data))
+			objs, errs := DecodeResources(t.Context(), manifest.Limits{}, "r.yaml", []byte(tt.data))
 			var names []string
 			for _, o := range objs {
 				names = append(names, o["metadata"].(map[string]any)["name"].(string))
@@ -61,7 +63,7 @@ func TestLoadResourcesNumbersAndOrder(t *testing.T) {
 		stream = append(stream, byte('a'+i%26), byte('a'+i/26), '\n')
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "pods.yaml"), stream, 0o600))
-	objs, errs := LoadResources(dir)
+	objs, errs := LoadResources(t.Context(), manifest.Limits{}, dir)
 	require.Empty(t, errs)
 	require.Len(t, objs, 50)
 	for i, o := range objs {

@@ -14,8 +14,8 @@ type decoded struct {
 
 // decodeDocument decodes one document of a resource file into Kubernetes objects. Empty and null documents give
 // none; errors name the file, the document and the line.
-func decodeDocument(file string, doc manifest.Document) decoded {
-	objs, err := documentObjects(doc.Data)
+func decodeDocument(lim manifest.Limits, file string, doc manifest.Document) decoded {
+	objs, err := documentObjects(lim, doc.Data)
 	if err != nil {
 		return decoded{err: &LoadError{File: file, Document: doc.Index,
 			Err: fmt.Errorf("%w (the document starts at line %d of the file)", err, doc.Line)}}
@@ -23,8 +23,8 @@ func decodeDocument(file string, doc manifest.Document) decoded {
 	return decoded{objs: objs}
 }
 
-func documentObjects(data []byte) ([]map[string]any, error) {
-	v, err := manifest.Decode(data)
+func documentObjects(lim manifest.Limits, data []byte) ([]map[string]any, error) {
+	v, err := lim.Decode(data)
 	if err != nil || v == nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func loadCorpus(tb testing.TB, eng *engine.Engine, folders []string) []*engine.P
 		_, err := os.Stat(paths[i])
 		require.NoError(tb, err, "the Kyverno policy corpus is needed (set BYLAW_CORPUS to the kyverno-policies folder)")
 	}
-	set := policy.NewLoader(eng).LoadPaths(paths...)
+	set := policy.NewLoader(eng).LoadPaths(tb.Context(), paths...)
 	for _, e := range set.Errors {
 		tb.Errorf("loading policy: %v", e)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/manifest"
 	"github.com/bylaw-dev/bylaw/policy"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	OutputDir string
 	// Workers is the number of resources evaluated at once; 0 means GOMAXPROCS.
 	Workers int
+	// Limits bound every file read (policy, resource, values and user info files) and every document decoded; zero
+	// fields take the defaults.
+	Limits manifest.Limits
 }
 
 // BindFlags registers the options' flags.
@@ -59,11 +63,13 @@ func (o *Options) BindFlags(fs *pflag.FlagSet) {
 		"set a variable for every policy and resource: key=value (repeatable, or comma-separated); wins over --values")
 	fs.StringVar(&o.OutputDir, "output-dir", "", "folder to write patched resources and generated objects to, as YAML")
 	fs.StringVarP(&o.Output, "output", "o", FormatTable, "output format: table, json, yaml or junit")
+	kyvernotest.BindLimitFlags(fs, &o.Limits)
 }
 
 // Run evaluates the policies on the resources and writes the results to stdout, and the patched and generated
 // objects to o.OutputDir when set; load errors go to stderr and the rest still runs. It returns the exit code (see
-// ExitOK and the others) and, for exit code 2, the reason (also when the output folder cannot be written).
+// ExitOK and the others) and, for exit code 2, the reason (also when the output folder cannot be written). When ctx is
+// done it stops loading or evaluating and returns exit code 2 with the context's cause, writing nothing.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) {
 	if o.Output == "" {
 		o.Output = FormatTable
@@ -72,11 +78,14 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) 
 		return ExitNoInput, fmt.Errorf("unknown output format %q (want one of %v)", o.Output, formats)
 	}
 	e := engine.New()
-	in, err := load(e, o, stderr)
+	in, err := load(ctx, e, o, stderr)
 	if err != nil {
 		return ExitNoInput, err
 	}
 	results := evaluate(ctx, in.evaluator, in.policies, in.objects, o.Workers)
+	if ctx.Err() != nil {
+		return ExitNoInput, interrupted(ctx)
+	}
 	rep := newReport(in.policies, in.objects, results)
 	if err := write(stdout, o.Output, rep); err != nil {
 		return ExitNoInput, err
@@ -101,12 +110,17 @@ type inputs struct {
 
 // load reads policies, resources, values and user info. Policy and resource problems are printed and skipped;
 // unreadable values or user info files, or nothing to evaluate, are errors.
-func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
+func load(ctx context.Context, e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
 	setValues, err := kyvernotest.ParseSetValues(o.Set)
 	if err != nil {
 		return nil, err
 	}
-	set := policy.NewLoader(e).LoadPaths(o.PolicyPaths...)
+	loader := policy.NewLoader(e)
+	loader.Limits = o.Limits
+	set := loader.LoadPaths(ctx, o.PolicyPaths...)
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
 	for _, le := range set.Errors {
 		if errors.Is(le, policy.ErrUnsupportedKind) {
 			fmt.Fprintf(stderr, "skipped: policy %v\n", le)
@@ -114,7 +128,10 @@ func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
 		}
 		fmt.Fprintf(stderr, "error: policy %v\n", le)
 	}
-	objects, errs := policy.LoadResources(o.ResourcePaths...)
+	objects, errs := policy.LoadResources(ctx, o.Limits, o.ResourcePaths...)
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "error: resource %v\n", err)
 	}
@@ -126,19 +143,24 @@ func load(e *engine.Engine, o Options, stderr io.Writer) (*inputs, error) {
 	}
 	ev := &kyvernotest.Evaluator{Engine: e, Exceptions: set.Exceptions, Loader: kyvernotest.NewContextLoader(objects, nil)}
 	if o.ValuesFile != "" {
-		if ev.Values, err = kyvernotest.LoadValues(o.ValuesFile); err != nil {
+		if ev.Values, err = kyvernotest.LoadValues(o.Limits, o.ValuesFile); err != nil {
 			return nil, fmt.Errorf("values: %w", err)
 		}
 	}
 	ev.Values = ev.Values.WithGlobalValues(setValues)
 	if o.UserInfoFile != "" {
-		user, err := kyvernotest.LoadUserInfo(o.UserInfoFile)
+		user, err := kyvernotest.LoadUserInfo(o.Limits, o.UserInfoFile)
 		if err != nil {
 			return nil, fmt.Errorf("user info: %w", err)
 		}
 		ev.User = user.ToEngineUserInfo()
 	}
 	return &inputs{policies: set.Policies, objects: objects, evaluator: ev}, nil
+}
+
+// interrupted is the error of a run stopped by ctx (a signal).
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("interrupted: %w", context.Cause(ctx))
 }
 
 // ErrUnknownFormat is returned by write for an output format it does not know.

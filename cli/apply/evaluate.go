@@ -18,7 +18,7 @@ type objectResult struct {
 }
 
 // evaluate runs every policy on every object with workers goroutines (0: GOMAXPROCS). The result is indexed by
-// object, whatever the scheduling.
+// object, whatever the scheduling. When ctx is done no object starts; the results are then incomplete.
 func evaluate(ctx context.Context, ev *kyvernotest.Evaluator, policies []*engine.Policy, objects []map[string]any,
 	workers int) []objectResult {
 	if workers <= 0 {
@@ -32,12 +32,20 @@ func evaluate(ctx context.Context, ev *kyvernotest.Evaluator, policies []*engine
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
+				if ctx.Err() != nil {
+					continue // drain: the run is interrupted
+				}
 				out[i] = evaluateObject(ctx, ev, policies, mutating, objects[i])
 			}
 		})
 	}
+dispatch:
 	for i := range objects {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()

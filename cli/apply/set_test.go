@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 func TestRunSet(t *testing.T) {
@@ -74,5 +75,6 @@ func TestBindFlags(t *testing.T) {
 		Set:           []string{"a=1,b=2", "request.operation=UPDATE"},
 		OutputDir:     "out",
 		Output:        FormatYAML,
+		Limits:        manifest.Limits{MaxBytes: manifest.DefaultMaxBytes},
 	}, o)
 }

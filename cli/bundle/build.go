@@ -12,20 +12,21 @@ import (
 
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/gitsource/bundle"
+	"github.com/bylaw-dev/bylaw/manifest"
 	"github.com/bylaw-dev/bylaw/policy"
 )
 
 // RunBuild writes DIR/bundle.yaml after checking every file and policy of the folder. It warns on stderr when
 // signature files were made over a different manifest.
-func RunBuild(_ context.Context, o BuildOptions, stdout, stderr io.Writer) (int, error) {
+func RunBuild(ctx context.Context, o BuildOptions, stdout, stderr io.Writer) (int, error) {
 	at := now(o.Now)
 	expires, err := parseExpiry(o.Expires, at)
 	if err != nil {
 		return ExitError, err
 	}
 	manifestPath := filepath.Join(o.Dir, bundle.ManifestFile)
-	previous, _ := os.ReadFile(manifestPath) // absent on a first build
-	data, err := bundle.Build(o.Dir, bundle.BuildOptions{
+	previous, _ := manifest.Limits{MaxBytes: bundle.DefaultMaxFileBytes}.ReadFile(manifestPath) // absent on a first build
+	data, err := bundle.Build(ctx, o.Dir, bundle.BuildOptions{
 		Name: o.Name, Version: o.Version, Expires: expires,
 		Loader: policy.NewLoader(engine.New()), Now: func() time.Time { return at },
 	})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 	"github.com/bylaw-dev/bylaw/gitsource/verify"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // Exit codes of the Run functions.
@@ -132,7 +133,7 @@ func loadKeys(args []string) ([]verify.Key, error) {
 		if !ok {
 			name, file = nameOf(arg), arg
 		}
-		data, err := os.ReadFile(file)
+		data, err := manifest.Limits{}.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("--key %s: %w", arg, err)
 		}

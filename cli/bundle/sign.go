@@ -10,6 +10,7 @@ import (
 
 	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 	"github.com/bylaw-dev/bylaw/gitsource/verify"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // RunSign checks the bundle (as verify does, signatures aside), signs its manifest with the key and writes
@@ -54,7 +55,7 @@ func RunSign(_ context.Context, o SignOptions, stdout, stderr io.Writer) (int, e
 }
 
 func readPrivateKey(o SignOptions, stderr io.Writer) (crypto.Signer, error) {
-	data, err := os.ReadFile(o.KeyFile)
+	data, err := manifest.Limits{}.ReadFile(o.KeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("--key: %w", err)
 	}

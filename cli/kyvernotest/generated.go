@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/bylaw-dev/bylaw/engine"
-	"github.com/bylaw-dev/bylaw/policy"
 )
 
 // checkGenerated compares the objects a policy generated with the entry's generatedResource file: every object in the
@@ -18,7 +17,7 @@ func (s *suite) checkGenerated(row Row, e *Result, res engine.PolicyResult) Row 
 	if e.GeneratedResource == "" || row.Outcome == OutcomeSkip {
 		return row
 	}
-	want, errs := policy.LoadResources(s.fullPaths([]string{e.GeneratedResource})...)
+	want, errs := s.readResources(s.fullPaths([]string{e.GeneratedResource})...)
 	if len(errs) > 0 {
 		return failed(row, "generatedResource: "+errs[0].Error())
 	}
@@ -150,7 +149,7 @@ func (s *suite) checkPatched(row Row, e *Result, res engine.PolicyResult, r *loa
 	if file == "" || row.Outcome == OutcomeSkip {
 		return row
 	}
-	want, errs := policy.LoadResources(s.fullPaths([]string{file})...)
+	want, errs := s.readResources(s.fullPaths([]string{file})...)
 	if len(errs) > 0 {
 		return failed(row, "patchedResource: "+errs[0].Error())
 	}

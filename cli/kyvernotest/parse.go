@@ -4,16 +4,29 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
-// ParseTest decodes a kyverno-test.yaml document. Unknown keys are ignored; numbers in free-form values decode as
-// int64 when integral, float64 otherwise.
-func ParseTest(data []byte) (*Test, error) {
+// ParseTest decodes a kyverno-test.yaml document within the default manifest.Limits. Unknown keys are ignored;
+// numbers in free-form values decode as int64 when integral, float64 otherwise.
+func ParseTest(data []byte) (*Test, error) { return parseTest(manifest.Limits{}, data) }
+
+// ParseValues decodes a Values document within the default manifest.Limits.
+func ParseValues(data []byte) (*Values, error) { return parseValues(manifest.Limits{}, data) }
+
+// ParseUserInfo decodes a UserInfo document (the cli.kyverno.io form, or the older bare RequestInfo form) within the
+// default manifest.Limits.
+func ParseUserInfo(data []byte) (*UserInfo, error) { return parseUserInfo(manifest.Limits{}, data) }
+
+// ParseContext decodes a Context document within the default manifest.Limits.
+func ParseContext(data []byte) (*Context, error) { return parseContext(manifest.Limits{}, data) }
+
+func parseTest(lim manifest.Limits, data []byte) (*Test, error) {
 	var t Test
-	if err := decodeYAML(data, &t); err != nil {
+	if err := decodeYAML(lim, data, &t); err != nil {
 		return nil, fmt.Errorf("decoding Test: %w", err)
 	}
 	if t.Values != nil {
@@ -22,29 +35,26 @@ func ParseTest(data []byte) (*Test, error) {
 	return &t, nil
 }
 
-// ParseValues decodes a Values document.
-func ParseValues(data []byte) (*Values, error) {
+func parseValues(lim manifest.Limits, data []byte) (*Values, error) {
 	var v Values
-	if err := decodeYAML(data, &v); err != nil {
+	if err := decodeYAML(lim, data, &v); err != nil {
 		return nil, fmt.Errorf("decoding Values: %w", err)
 	}
 	v.normalize()
 	return &v, nil
 }
 
-// ParseUserInfo decodes a UserInfo document (the cli.kyverno.io form, or the older bare RequestInfo form).
-func ParseUserInfo(data []byte) (*UserInfo, error) {
+func parseUserInfo(lim manifest.Limits, data []byte) (*UserInfo, error) {
 	var u UserInfo
-	if err := decodeYAML(data, &u); err != nil {
+	if err := decodeYAML(lim, data, &u); err != nil {
 		return nil, fmt.Errorf("decoding UserInfo: %w", err)
 	}
 	return &u, nil
 }
 
-// ParseContext decodes a Context document.
-func ParseContext(data []byte) (*Context, error) {
+func parseContext(lim manifest.Limits, data []byte) (*Context, error) {
 	var c Context
-	if err := decodeYAML(data, &c); err != nil {
+	if err := decodeYAML(lim, data, &c); err != nil {
 		return nil, fmt.Errorf("decoding Context: %w", err)
 	}
 	for i, r := range c.Spec.Resources {
@@ -57,35 +67,39 @@ func ParseContext(data []byte) (*Context, error) {
 	return &c, nil
 }
 
-// LoadValues reads and decodes a Values file.
-func LoadValues(path string) (*Values, error) {
-	return loadFile(path, ParseValues)
+// LoadValues reads and decodes a Values file within lim.
+func LoadValues(lim manifest.Limits, path string) (*Values, error) {
+	return loadFile(lim, path, parseValues)
 }
 
-// LoadUserInfo reads and decodes a UserInfo file.
-func LoadUserInfo(path string) (*UserInfo, error) {
-	return loadFile(path, ParseUserInfo)
+// LoadUserInfo reads and decodes a UserInfo file within lim.
+func LoadUserInfo(lim manifest.Limits, path string) (*UserInfo, error) {
+	return loadFile(lim, path, parseUserInfo)
 }
 
-// LoadContext reads and decodes a Context file.
-func LoadContext(path string) (*Context, error) {
-	return loadFile(path, ParseContext)
+// LoadContext reads and decodes a Context file within lim.
+func LoadContext(lim manifest.Limits, path string) (*Context, error) {
+	return loadFile(lim, path, parseContext)
 }
 
-func loadFile[T any](path string, parse func([]byte) (*T, error)) (*T, error) {
-	data, err := os.ReadFile(path)
+func loadFile[T any](lim manifest.Limits, path string, parse func(manifest.Limits, []byte) (*T, error)) (*T, error) {
+	data, err := lim.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	out, err := parse(data)
+	out, err := parse(lim, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return out, nil
 }
 
-// decodeYAML converts the first YAML document of data to JSON and decodes it, keeping numbers as json.Number.
-func decodeYAML(data []byte, out any) error {
+// decodeYAML converts the first YAML document of data to JSON and decodes it, keeping numbers as json.Number. The
+// document is checked against lim first (size, nesting, alias expansion).
+func decodeYAML(lim manifest.Limits, data []byte, out any) error {
+	if err := lim.Check(data); err != nil {
+		return err
+	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return fmt.Errorf("malformed YAML: %w", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // Options are the settings of `bylaw test`.
@@ -26,6 +27,9 @@ type Options struct {
 	// KyvernoScoring scores as Kyverno v1.19 does: rows expecting fail, and rows whose resource no rule selected,
 	// pass whatever the actual result.
 	KyvernoScoring bool
+	// Limits bound every file read (test, values, user info, context, policy and resource files) and every document
+	// decoded; zero fields take the defaults.
+	Limits manifest.Limits
 }
 
 // BindFlags registers the options' flags.
@@ -36,6 +40,13 @@ func (o *Options) BindFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.FolderSummary, "folder-summary", false, "print counts per top-level folder")
 	fs.BoolVar(&o.KyvernoScoring, "kyverno-scoring", false,
 		"score like Kyverno v1.19: rows expecting fail, and rows of resources no rule selected, always pass")
+	BindLimitFlags(fs, &o.Limits)
+}
+
+// BindLimitFlags registers the flags of the input limits of the file commands.
+func BindLimitFlags(fs *pflag.FlagSet, lim *manifest.Limits) {
+	fs.Int64Var(&lim.MaxBytes, "max-file-bytes", manifest.DefaultMaxBytes,
+		"largest input file (and YAML document) read, in bytes; larger ones are refused unread")
 }
 
 // Counts are the row counts of a test or of a run.
@@ -89,20 +100,27 @@ type FolderCount struct {
 	Counts
 }
 
-// RunSuites scores the suite files with e, GOMAXPROCS suites at a time; the report keeps the order of found.
-func RunSuites(ctx context.Context, e *engine.Engine, found []Found, kyvernoScoring bool) *Report {
+// RunSuites scores the suite files with e, GOMAXPROCS suites at a time, as o says (KyvernoScoring, Limits); the
+// report keeps the order of found. When ctx is done no suite starts and the running ones stop between rows: the
+// report is then incomplete.
+func RunSuites(ctx context.Context, e *engine.Engine, found []Found, o Options) *Report {
 	reports := make([]TestReport, len(found))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(found), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				reports[i] = runSuite(ctx, e, found[i], scoring{kyverno: kyvernoScoring})
+				reports[i] = runSuite(ctx, e, found[i], o.Limits, scoring{kyverno: o.KyvernoScoring})
 			}
 		})
 	}
+dispatch:
 	for i := range found {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -110,16 +128,16 @@ func RunSuites(ctx context.Context, e *engine.Engine, found []Found, kyvernoScor
 }
 
 // runSuite loads and scores one suite file.
-func runSuite(ctx context.Context, e *engine.Engine, f Found, sc scoring) TestReport {
+func runSuite(ctx context.Context, e *engine.Engine, f Found, lim manifest.Limits, sc scoring) TestReport {
 	rep := TestReport{Path: f.Path, Folder: f.Folder}
-	t, err := readTest(f.Path)
+	t, err := readTest(lim, f.Path)
 	if err != nil {
 		rep.Rows = []Row{failed(Row{}, err.Error())}
 		rep.Counts = countRows(rep.Rows)
 		return rep
 	}
 	rep.Name = t.DisplayName()
-	s := loadSuite(e, f.Path, t)
+	s := loadSuite(ctx, e, lim, f.Path, t)
 	rep.Rows = append([]Row{}, s.score(ctx, sc)...)
 	rep.Warnings = s.warnings
 	rep.Counts = countRows(rep.Rows)
@@ -156,7 +174,10 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (int, error) {
 	if len(found) == 0 {
 		return 2, fmt.Errorf("no %s found under %v", o.FileName, o.Paths)
 	}
-	report := RunSuites(ctx, engine.New(), found, o.KyvernoScoring)
+	report := RunSuites(ctx, engine.New(), found, o)
+	if ctx.Err() != nil {
+		return 2, fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	}
 	if o.JSON {
 		err = writeJSON(stdout, report)
 	} else {

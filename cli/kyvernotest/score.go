@@ -71,6 +71,9 @@ func (s *suite) score(ctx context.Context, sc scoring) []Row {
 			continue
 		}
 		for _, t := range targets {
+			if ctx.Err() != nil {
+				return rows // interrupted: the caller reports it
+			}
 			rows = append(rows, s.scoreTarget(ctx, e, t, sc)...)
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/manifest"
 	"github.com/bylaw-dev/bylaw/policy"
 )
 
@@ -30,6 +30,11 @@ type suite struct {
 
 	eval  *Evaluator
 	cache map[evalKey]engine.PolicyResult // not locked: one goroutine scores a suite
+
+	// lim bounds every file the suite reads; readResources reads resource files within it, stopping when the run's
+	// context is done.
+	lim           manifest.Limits
+	readResources func(paths ...string) ([]map[string]any, []error)
 }
 
 type loadedResource struct {
@@ -51,18 +56,22 @@ func (r *loadedResource) display() string {
 	return r.kind + "/" + r.namespace + "/" + r.name
 }
 
-// readTest reads and decodes a suite file.
-func readTest(path string) (*Test, error) {
-	data, err := os.ReadFile(path)
+// readTest reads and decodes a suite file within lim.
+func readTest(lim manifest.Limits, path string) (*Test, error) {
+	data, err := lim.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading test: %w", err)
 	}
-	return ParseTest(data)
+	t, err := parseTest(lim, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
 }
 
-// loadSuite loads everything a test file names. Problems with policies and resources are kept for the rows they
-// affect; problems with the values, user info or context file make every row fail.
-func loadSuite(e *engine.Engine, path string, t *Test) *suite {
+// loadSuite loads everything a test file names, each file within lim. Problems with policies and resources are kept
+// for the rows they affect; problems with the values, user info or context file make every row fail.
+func loadSuite(ctx context.Context, e *engine.Engine, lim manifest.Limits, path string, t *Test) *suite {
 	s := &suite{
 		test:        t,
 		dir:         filepath.Dir(path),
@@ -70,6 +79,10 @@ func loadSuite(e *engine.Engine, path string, t *Test) *suite {
 		unsupported: map[string]string{},
 		policyErrs:  map[string][]string{},
 		cache:       map[evalKey]engine.PolicyResult{},
+		lim:         lim,
+		readResources: func(paths ...string) ([]map[string]any, []error) {
+			return policy.LoadResources(ctx, lim, paths...)
+		},
 	}
 	values, user, ctxFile, err := s.loadSideFiles()
 	if err != nil {
@@ -77,7 +90,8 @@ func loadSuite(e *engine.Engine, path string, t *Test) *suite {
 		return s
 	}
 	loader := policy.NewLoader(e)
-	exceptions := s.loadPolicies(loader)
+	loader.Limits = lim
+	exceptions := s.loadPolicies(ctx, loader)
 	objects := append(s.loadResources(), s.loadCloneSources()...)
 	s.eval = &Evaluator{
 		Engine:     e,
@@ -111,17 +125,17 @@ func (s *suite) loadSideFiles() (*Values, *UserInfo, *Context, error) {
 		err     error
 	)
 	if values == nil && s.test.Variables != "" {
-		if values, err = LoadValues(s.fullPaths([]string{s.test.Variables})[0]); err != nil {
+		if values, err = LoadValues(s.lim, s.fullPaths([]string{s.test.Variables})[0]); err != nil {
 			return nil, nil, nil, fmt.Errorf("values: %w", err)
 		}
 	}
 	if s.test.UserInfo != "" {
-		if user, err = LoadUserInfo(s.fullPaths([]string{s.test.UserInfo})[0]); err != nil {
+		if user, err = LoadUserInfo(s.lim, s.fullPaths([]string{s.test.UserInfo})[0]); err != nil {
 			return nil, nil, nil, fmt.Errorf("user info: %w", err)
 		}
 	}
 	if s.test.Context != "" {
-		if ctxFile, err = LoadContext(s.fullPaths([]string{s.test.Context})[0]); err != nil {
+		if ctxFile, err = LoadContext(s.lim, s.fullPaths([]string{s.test.Context})[0]); err != nil {
 			return nil, nil, nil, fmt.Errorf("context: %w", err)
 		}
 	}
@@ -129,8 +143,8 @@ func (s *suite) loadSideFiles() (*Values, *UserInfo, *Context, error) {
 }
 
 // loadPolicies loads the policies and exceptions and sorts load errors by policy name.
-func (s *suite) loadPolicies(loader *policy.Loader) []*engine.Exception {
-	set := loader.LoadPaths(s.fullPaths(s.test.Policies)...)
+func (s *suite) loadPolicies(ctx context.Context, loader *policy.Loader) []*engine.Exception {
+	set := loader.LoadPaths(ctx, s.fullPaths(s.test.Policies)...)
 	for _, p := range set.Policies {
 		s.policies[p.Name] = append(s.policies[p.Name], p)
 	}
@@ -144,7 +158,7 @@ func (s *suite) loadPolicies(loader *policy.Loader) []*engine.Exception {
 	if len(s.test.Exceptions) == 0 {
 		return set.Exceptions
 	}
-	exceptions := loader.LoadPaths(s.fullPaths(s.test.Exceptions)...)
+	exceptions := loader.LoadPaths(ctx, s.fullPaths(s.test.Exceptions)...)
 	for _, le := range exceptions.Errors {
 		s.warnings = append(s.warnings, "exception: "+le.Error())
 	}
@@ -154,7 +168,7 @@ func (s *suite) loadPolicies(loader *policy.Loader) []*engine.Exception {
 // loadResources loads the resources, drops duplicates (same apiVersion, kind, namespace and name; the first wins)
 // and returns every object, for ConfigMap lookups.
 func (s *suite) loadResources() []map[string]any {
-	objects, errs := policy.LoadResources(s.fullPaths(s.test.Resources)...)
+	objects, errs := s.readResources(s.fullPaths(s.test.Resources)...)
 	for _, err := range errs {
 		s.resourceErr = append(s.resourceErr, err.Error())
 	}
@@ -180,7 +194,7 @@ func (s *suite) loadCloneSources() []map[string]any {
 		if e.CloneSourceResource == "" {
 			continue
 		}
-		objs, errs := policy.LoadResources(s.fullPaths([]string{e.CloneSourceResource})...)
+		objs, errs := s.readResources(s.fullPaths([]string{e.CloneSourceResource})...)
 		for _, err := range errs {
 			s.warnings = append(s.warnings, "cloneSourceResource: "+err.Error())
 		}

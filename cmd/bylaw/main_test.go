@@ -16,6 +16,7 @@ import (
 	"github.com/bylaw-dev/bylaw/cli/apply"
 	bundlecli "github.com/bylaw-dev/bylaw/cli/bundle"
 	"github.com/bylaw-dev/bylaw/cli/kyvernotest"
+	"github.com/bylaw-dev/bylaw/manifest"
 	"github.com/bylaw-dev/bylaw/server"
 )
 
@@ -75,7 +76,7 @@ func run(t *testing.T, r *recorder, args ...string) (int, string, string) {
 func TestApplyFlags(t *testing.T) {
 	r := &recorder{}
 	code, stdout, _ := run(t, r, "apply", "p1.yaml", "dir", "--resource", "a.yaml,b.yaml", "-r", "c.yaml",
-		"--values", "v.yaml", "-u", "u.yaml", "-o", "junit")
+		"--values", "v.yaml", "-u", "u.yaml", "-o", "junit", "--max-file-bytes", "1048576")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "applied\n", stdout)
 	assert.Equal(t, &apply.Options{
@@ -84,6 +85,7 @@ func TestApplyFlags(t *testing.T) {
 		ValuesFile:    "v.yaml",
 		UserInfoFile:  "u.yaml",
 		Output:        "junit",
+		Limits:        manifest.Limits{MaxBytes: 1 << 20},
 	}, r.apply)
 }
 
@@ -105,19 +107,20 @@ func TestApplyNeedsPoliciesAndResources(t *testing.T) {
 func TestTestFlags(t *testing.T) {
 	r := &recorder{}
 	code, stdout, _ := run(t, r, "test", "corpus", "other", "--detailed-results", "--json", "--folder-summary",
-		"--kyverno-scoring", "-f", "suite.yaml")
+		"--kyverno-scoring", "-f", "suite.yaml", "--max-file-bytes", "1048576")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "tested\n", stdout)
 	assert.Equal(t, &kyvernotest.Options{
 		Paths: []string{"corpus", "other"}, FileName: "suite.yaml", DetailedResults: true, JSON: true,
-		FolderSummary: true, KyvernoScoring: true,
+		FolderSummary: true, KyvernoScoring: true, Limits: manifest.Limits{MaxBytes: 1 << 20},
 	}, r.test)
 }
 
 func TestTestDefaults(t *testing.T) {
 	r := &recorder{}
 	run(t, r, "test", ".")
-	assert.Equal(t, &kyvernotest.Options{Paths: []string{"."}, FileName: kyvernotest.DefaultFileName}, r.test)
+	assert.Equal(t, &kyvernotest.Options{Paths: []string{"."}, FileName: kyvernotest.DefaultFileName,
+		Limits: manifest.Limits{MaxBytes: manifest.DefaultMaxBytes}}, r.test)
 }
 
 func TestExitCodes(t *testing.T) {

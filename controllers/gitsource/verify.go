@@ -52,8 +52,11 @@ func (r *Reconciler) load(res *fetch.Result, dir string) (*bundle.Bundle, error)
 	if dir == "" {
 		dir = "."
 	}
-	files, err := res.ReadDir(path.Clean(dir))
+	files, err := res.ReadDir(path.Clean(dir), r.Limits)
 	if err != nil {
+		if bundle.ReasonOf(err) != "" { // over the limits: the refusal names the file
+			return nil, err
+		}
 		return nil, bundle.Refuse(bundle.ErrUnreadable, dir, "%w", err)
 	}
 	fsys := fstest.MapFS{}

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -34,8 +35,9 @@ type BuildOptions struct {
 // file with o.Loader, and writes bundle.yaml in its canonical form; it returns the manifest's bytes. It refuses
 // (with a *RefusalError) symbolic links, special files, unsafe names, folders over the limits, a policy document
 // that does not load (ErrInvalidPolicy, naming file, document and field) and invalid options. Signatures made over
-// an earlier manifest no longer verify once it changes.
-func Build(dir string, o BuildOptions) ([]byte, error) {
+// an earlier manifest no longer verify once it changes. When ctx is done it stops between files and returns the
+// context's cause (not a refusal), writing nothing.
+func Build(ctx context.Context, dir string, o BuildOptions) ([]byte, error) {
 	if o.Loader == nil {
 		return nil, errors.New("bundle build: no policy loader")
 	}
@@ -48,12 +50,12 @@ func Build(dir string, o BuildOptions) ([]byte, error) {
 		return nil, Refuse(ErrUnreadable, dir, "%w", err)
 	}
 	defer root.Close()
-	lim := o.Limits.withDefaults()
+	lim := o.Limits.WithDefaults()
 	l, err := scan(root.FS(), lim, false)
 	if err != nil {
 		return nil, err
 	}
-	if m.Files, err = listFiles(root.FS(), l, lim, o.Loader); err != nil {
+	if m.Files, err = listFiles(ctx, root.FS(), l, lim, o.Loader); err != nil {
 		return nil, err
 	}
 	if err := m.Validate(); err != nil {
@@ -86,10 +88,13 @@ func (o BuildOptions) manifest() (*Manifest, error) {
 }
 
 // listFiles reads every file, digests it and loads the policy files, gathering every load error.
-func listFiles(fsys fs.FS, l *listing, lim Limits, loader *policy.Loader) ([]File, error) {
+func listFiles(ctx context.Context, fsys fs.FS, l *listing, lim Limits, loader *policy.Loader) ([]File, error) {
 	var files []File
 	var loadErrs []error
 	for _, p := range slices.Sorted(maps.Keys(l.files)) {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("bundle build stopped: %w", context.Cause(ctx))
+		}
 		data, err := readFile(fsys, p, lim.MaxFileBytes)
 		if err != nil {
 			return nil, err

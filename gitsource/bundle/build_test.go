@@ -23,7 +23,7 @@ func TestBuildWritesTheCanonicalManifest(t *testing.T) {
 	})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	exp := now.Add(48*time.Hour + 1500*time.Millisecond)
-	data, err := Build(dir, BuildOptions{Name: "team-a", Version: 12, Expires: &exp, Loader: testLoader(),
+	data, err := Build(t.Context(), dir, BuildOptions{Name: "team-a", Version: 12, Expires: &exp, Loader: testLoader(),
 		Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	written, err := os.ReadFile(filepath.Join(dir, ManifestFile))
@@ -40,7 +40,7 @@ func TestBuildWritesTheCanonicalManifest(t *testing.T) {
 		{"notes/readme.txt", hexSum("hello"), 5},
 	}, m.Files, "hidden folders are listed but not loaded as policies")
 
-	again, err := Build(dir, BuildOptions{Name: "team-a", Version: 12, Expires: &exp, Loader: testLoader(),
+	again, err := Build(t.Context(), dir, BuildOptions{Name: "team-a", Version: 12, Expires: &exp, Loader: testLoader(),
 		Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	assert.Equal(t, data, again, "building is reproducible")
@@ -100,7 +100,7 @@ spec:
 			if tt.opts != nil {
 				tt.opts(&o)
 			}
-			_, err := Build(dir, o)
+			_, err := Build(t.Context(), dir, o)
 			require.Error(t, err)
 			assert.Equal(t, tt.reason, ReasonOf(err), "%v", err)
 			for _, s := range tt.msg {
@@ -115,9 +115,9 @@ spec:
 func TestBuildRefusesLinksAndNeedsALoader(t *testing.T) {
 	dir := writeTree(t, map[string]string{"a.yaml": policyYAML("a")})
 	require.NoError(t, os.Symlink("a.yaml", filepath.Join(dir, "b.yaml")))
-	_, err := Build(dir, BuildOptions{Name: "p", Version: 1, Loader: testLoader()})
+	_, err := Build(t.Context(), dir, BuildOptions{Name: "p", Version: 1, Loader: testLoader()})
 	assert.ErrorIs(t, err, ErrSymlink)
-	_, err = Build(dir, BuildOptions{Name: "p", Version: 1})
+	_, err = Build(t.Context(), dir, BuildOptions{Name: "p", Version: 1})
 	assert.ErrorContains(t, err, "no policy loader")
 }
 

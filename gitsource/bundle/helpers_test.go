@@ -62,7 +62,7 @@ func goodBundle(t testing.TB) string {
 		".git/config":                          "[core]\n",
 		".git/objects/aa/not-part-of-a-bundle": "x",
 	})
-	_, err := Build(dir, BuildOptions{Name: "platform", Version: 7, Loader: testLoader()})
+	_, err := Build(t.Context(), dir, BuildOptions{Name: "platform", Version: 7, Loader: testLoader()})
 	require.NoError(t, err)
 	return dir
 }

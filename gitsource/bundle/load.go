@@ -64,7 +64,7 @@ func LoadDir(dir string, lim Limits) (*Bundle, error) {
 // symbolic links or special files; everything within lim. fsys must report symbolic links in its directory entries
 // (os.DirFS and os.Root.FS do). Any refusal is a *RefusalError.
 func Load(fsys fs.FS, lim Limits) (*Bundle, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	l, err := scan(fsys, lim, true)
 	if err != nil {
 		return nil, err

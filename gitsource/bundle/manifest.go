@@ -11,6 +11,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
+
+	"github.com/bylaw-dev/bylaw/manifest"
 )
 
 // Manifest identity and well-known paths.
@@ -48,6 +50,9 @@ type File struct {
 // files sorted with unique, safe paths, and the bytes in the canonical form Render writes.
 func ParseManifest(data []byte) (*Manifest, error) {
 	var m Manifest
+	if err := (manifest.Limits{MaxBytes: DefaultMaxFileBytes}).Check(data); err != nil {
+		return nil, Refuse(ErrInvalidManifest, ManifestFile, "%w", err)
+	}
 	if err := yaml.UnmarshalStrict(data, &m); err != nil {
 		return nil, Refuse(ErrInvalidManifest, ManifestFile, "%w", err)
 	}

@@ -35,7 +35,8 @@ const (
 	SigstoreBundleSuffix = ".sigstore.json"
 )
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with zero fields set to the defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxFileBytes <= 0 {
 		l.MaxFileBytes = DefaultMaxFileBytes
 	}
@@ -144,14 +145,20 @@ func entrySize(p string, d fs.DirEntry, lim Limits) (int64, error) {
 	if err != nil {
 		return 0, Refuse(ErrUnreadable, p, "%w", err)
 	}
-	limit := lim.MaxFileBytes
-	if strings.HasPrefix(p, SignaturesDir+"/") {
-		limit = min(limit, MaxSignatureBytes)
-	}
+	limit := lim.FileLimit(p)
 	if info.Size() > limit {
 		return 0, Refuse(ErrTooLarge, p, "%d bytes, more than %d", info.Size(), limit)
 	}
 	return info.Size(), nil
+}
+
+// FileLimit is the most bytes the file at p (slash-separated, relative to the bundle folder) may hold:
+// MaxFileBytes, and at most MaxSignatureBytes under signatures/. l must have its defaults set.
+func (l Limits) FileLimit(p string) int64 {
+	if strings.HasPrefix(p, SignaturesDir+"/") {
+		return min(l.MaxFileBytes, MaxSignatureBytes)
+	}
+	return l.MaxFileBytes
 }
 
 // signerOf returns the signer a signature file is named after.

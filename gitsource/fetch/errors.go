@@ -25,6 +25,9 @@ const (
 	ReasonNoSemVerMatch Reason = "NoSemVerMatch"
 	// ReasonSignature: signature verification was asked for and failed.
 	ReasonSignature Reason = "SignatureVerificationFailed"
+	// ReasonTooLarge: the repository holds an object larger than Options.MaxObjectBytes; the fetch stopped before
+	// reading it. The value is bundle.ErrTooLarge's.
+	ReasonTooLarge Reason = "TooLarge"
 	// ReasonInvalid: the Options themselves are wrong (no ref, bad key, ...).
 	ReasonInvalid Reason = "InvalidOptions"
 	// ReasonFailed: anything else (local storage, protocol errors).
@@ -43,6 +46,7 @@ var (
 	ErrUnreachable   = &Error{Reason: ReasonUnreachable}
 	ErrNoSemVerMatch = &Error{Reason: ReasonNoSemVerMatch}
 	ErrSignature     = &Error{Reason: ReasonSignature}
+	ErrTooLarge      = &Error{Reason: ReasonTooLarge}
 	ErrInvalid       = &Error{Reason: ReasonInvalid}
 	ErrFailed        = &Error{Reason: ReasonFailed}
 )

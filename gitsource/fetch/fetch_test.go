@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 )
 
 // history is the content fixture pushes: three commits on main, one on
@@ -268,7 +270,7 @@ func TestFetchConcurrent(t *testing.T) {
 				err = fmt.Errorf("%s %s: got %s, want %s", tc.name, repo, res.Commit, want)
 			}
 			if err == nil {
-				_, err = res.ReadDir("policies")
+				_, err = res.ReadDir("policies", bundle.Limits{})
 			}
 			errs <- err
 		})
@@ -296,7 +298,7 @@ func TestFetchCacheRemoved(t *testing.T) {
 	res, err := f.Fetch(context.Background(), opts)
 	require.NoError(t, err, "a removed cache is cloned again")
 	assert.Equal(t, "main@sha1:"+c1, res.Revision)
-	files, err := res.ReadDir("")
+	files, err := res.ReadDir("", bundle.Limits{})
 	require.NoError(t, err)
 	assert.Equal(t, []File{{Path: "a.yaml", Mode: 0o644, Data: []byte("a")}}, files)
 }

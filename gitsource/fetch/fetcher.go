@@ -12,10 +12,13 @@ import (
 	"sync"
 
 	"github.com/blang/semver/v4"
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/bylaw-dev/bylaw/gitremote"
 )
@@ -36,8 +39,9 @@ type cachedRepo struct {
 	dir string
 	// sem holds one token while a fetch or a read uses repo. A channel, not
 	// a mutex, so that waiting for it honours the context.
-	sem  chan struct{}
-	repo *git.Repository // opened lazily, only touched while sem is held
+	sem     chan struct{}
+	repo    *git.Repository // opened lazily, only touched while sem is held
+	storage *guardedStorage // repo's storage
 }
 
 // job is a validated Options.
@@ -47,6 +51,8 @@ type job struct {
 	rng    semver.Range
 	auth   transport.AuthMethod
 	verify *verifier
+	// maxObject bounds every object received.
+	maxObject int64
 }
 
 // CachePath returns the folder under cacheDir that holds the clone of url.
@@ -110,7 +116,7 @@ func newJob(opts Options) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	return job{url: opts.URL, ref: opts.Ref, rng: rng, auth: auth, verify: v}, nil
+	return job{url: opts.URL, ref: opts.Ref, rng: rng, auth: auth, verify: v, maxObject: opts.maxObjectBytes()}, nil
 }
 
 func (f *Fetcher) cached(dir string) *cachedRepo {
@@ -144,6 +150,7 @@ func (c *cachedRepo) fetch(ctx context.Context, j job) (*Result, error) {
 	if err != nil {
 		return nil, &Error{Reason: ReasonFailed, Err: err}
 	}
+	c.storage.max = j.maxObject
 	if err := update(ctx, repo, j); err != nil {
 		err = classify(ctx, fmt.Errorf("fetch %s: %w", redact(j.url), err))
 		if ReasonOf(err) == ReasonFailed {
@@ -176,6 +183,7 @@ func (c *cachedRepo) fetch(ctx context.Context, j job) (*Result, error) {
 
 // open returns the cached repository, creating the bare repository on
 // first use and starting over when the folder is not a usable repository.
+// Its storage puts a packGuard in front of every pack fetched.
 func (c *cachedRepo) open() (*git.Repository, error) {
 	if c.repo != nil {
 		if _, err := os.Stat(c.dir); err == nil {
@@ -183,19 +191,25 @@ func (c *cachedRepo) open() (*git.Repository, error) {
 		}
 		c.repo = nil // removed behind our back: clone again
 	}
-	repo, err := git.PlainOpen(c.dir)
+	st := c.newStorage()
+	repo, err := git.Open(st, nil)
 	if err != nil {
 		if !errors.Is(err, git.ErrRepositoryNotExists) {
 			if rmErr := os.RemoveAll(c.dir); rmErr != nil {
 				return nil, fmt.Errorf("reset broken cache %s: %w", c.dir, errors.Join(err, rmErr))
 			}
+			st = c.newStorage()
 		}
-		if repo, err = git.PlainInit(c.dir, true); err != nil {
+		if repo, err = git.Init(st, nil); err != nil {
 			return nil, fmt.Errorf("init cache %s: %w", c.dir, err)
 		}
 	}
-	c.repo = repo
+	c.repo, c.storage = repo, st
 	return repo, nil
+}
+
+func (c *cachedRepo) newStorage() *guardedStorage {
+	return &guardedStorage{Storage: filesystem.NewStorage(osfs.New(c.dir), cache.NewObjectLRUDefault()), dir: c.dir}
 }
 
 // redact hides a password in the URL, so that errors can go to a status.

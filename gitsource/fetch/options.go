@@ -50,6 +50,10 @@ type Options struct {
 	CacheDir string
 	// Verify, when set, asks for an OpenPGP signature check.
 	Verify *Verification
+	// MaxObjectBytes bounds every git object the fetch receives (DefaultMaxObjectBytes when zero): go-git holds
+	// each object of a pack in memory once while it indexes the pack, so a larger object fails the fetch
+	// (ErrTooLarge) before it is read. Bundle files have their own, smaller bounds (Result.ReadDir).
+	MaxObjectBytes int64
 }
 
 // kind returns which ref field is set, or an error unless exactly one is.
@@ -105,6 +109,13 @@ func (o Options) validate() (semver.Range, error) {
 		return rng, nil
 	}
 	return nil, nil
+}
+
+func (o Options) maxObjectBytes() int64 {
+	if o.MaxObjectBytes > 0 {
+		return o.MaxObjectBytes
+	}
+	return DefaultMaxObjectBytes
 }
 
 func (o Options) timeout() time.Duration {

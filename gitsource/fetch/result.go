@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 )
 
 // Result is a fetched revision.
@@ -45,7 +47,15 @@ type File struct {
 // ReadDir returns every file below dir ("" or "." for the root) at the
 // fetched commit, read from the git tree (no checkout), in tree order.
 // It waits for any fetch of the same repository to finish.
-func (r *Result) ReadDir(dir string) ([]File, error) {
+//
+// The files are read within lim, a bundle's limits (zero fields take the
+// defaults): the number of files, each file's size (by its path relative
+// to dir, so signature files get their smaller bound) and the total. A
+// blob's size is checked from its object header before any of it is read,
+// and it is read through a limited reader, so a blob over the limits is
+// refused unread: the error is then a *bundle.RefusalError (ErrTooLarge,
+// ErrTooManyFiles) naming the file, inside an *Error.
+func (r *Result) ReadDir(dir string, lim bundle.Limits) ([]File, error) {
 	clean := strings.Trim(dir, "/")
 	if clean == "." {
 		clean = ""
@@ -63,16 +73,25 @@ func (r *Result) ReadDir(dir string) ([]File, error) {
 		}
 		tree = sub
 	}
-	files, err := readTree(tree)
+	files, err := readTree(tree, lim.WithDefaults())
 	if err != nil {
 		return nil, &Error{Reason: ReasonFailed, Err: fmt.Errorf("read %q at %s: %w", clean, r.Commit, err)}
 	}
 	return files, nil
 }
 
-func readTree(tree *object.Tree) ([]File, error) {
+// treeReader reads the files of a tree within a bundle's limits.
+type treeReader struct {
+	tree  *object.Tree
+	lim   bundle.Limits
+	files int
+	total int64
+}
+
+func readTree(tree *object.Tree, lim bundle.Limits) ([]File, error) {
 	walker := object.NewTreeWalker(tree, true, nil)
 	defer walker.Close()
+	tr := &treeReader{tree: tree, lim: lim}
 	var files []File
 	for {
 		name, entry, err := walker.Next()
@@ -85,7 +104,10 @@ func readTree(tree *object.Tree) ([]File, error) {
 		if entry.Mode == filemode.Dir {
 			continue
 		}
-		f, err := readEntry(tree, name, entry)
+		if tr.files++; tr.files > lim.MaxFiles {
+			return nil, bundle.Refuse(bundle.ErrTooManyFiles, "", "more than %d files", lim.MaxFiles)
+		}
+		f, err := tr.readEntry(name, entry)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +115,7 @@ func readTree(tree *object.Tree) ([]File, error) {
 	}
 }
 
-func readEntry(tree *object.Tree, name string, entry object.TreeEntry) (File, error) {
+func (tr *treeReader) readEntry(name string, entry object.TreeEntry) (File, error) {
 	f := File{Path: name}
 	switch entry.Mode {
 	case filemode.Regular, filemode.Deprecated:
@@ -106,13 +128,13 @@ func readEntry(tree *object.Tree, name string, entry object.TreeEntry) (File, er
 		f.Mode = fs.ModeIrregular
 		return f, nil
 	}
-	blob, err := tree.TreeEntryFile(&entry)
+	blob, err := tr.tree.TreeEntryFile(&entry)
 	if err != nil {
 		return File{}, fmt.Errorf("%s: %w", name, err)
 	}
-	data, err := blobBytes(blob)
+	data, err := tr.blobBytes(name, blob)
 	if err != nil {
-		return File{}, fmt.Errorf("%s: %w", name, err)
+		return File{}, err
 	}
 	if entry.Mode == filemode.Symlink {
 		f.Target = string(data)
@@ -122,11 +144,26 @@ func readEntry(tree *object.Tree, name string, entry object.TreeEntry) (File, er
 	return f, nil
 }
 
-func blobBytes(f *object.File) ([]byte, error) {
+// blobBytes reads a blob of at most the file limit of name, checking the size the object header gives first, and
+// the bundle's total.
+func (tr *treeReader) blobBytes(name string, f *object.File) ([]byte, error) {
+	limit := tr.lim.FileLimit(name)
+	if f.Size > limit {
+		return nil, bundle.Refuse(bundle.ErrTooLarge, name, "%d bytes, more than %d", f.Size, limit)
+	}
+	if tr.total += f.Size; tr.total > tr.lim.MaxTotalBytes {
+		return nil, bundle.Refuse(bundle.ErrTooLarge, "", "the bundle holds more than %d bytes", tr.lim.MaxTotalBytes)
+	}
 	rd, err := f.Reader()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	data, err := io.ReadAll(rd)
-	return data, errors.Join(err, rd.Close())
+	data, err := io.ReadAll(io.LimitReader(rd, limit+1))
+	if err = errors.Join(err, rd.Close()); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > limit { // the object holds more than its header says
+		return nil, bundle.Refuse(bundle.ErrTooLarge, name, "more than %d bytes", limit)
+	}
+	return data, nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 )
 
 func TestReadDir(t *testing.T) {
@@ -40,8 +42,10 @@ func TestReadDir(t *testing.T) {
 		name  string
 		res   *Result
 		dir   string
+		lim   bundle.Limits
 		files []File
 		err   error
+		text  string // the error, when err is set and text is not empty
 	}{
 		{name: "bundle folder at the old commit", res: old, dir: "bundle", files: []File{
 			regular("bundle.yaml", "name: demo"),
@@ -70,12 +74,19 @@ func TestReadDir(t *testing.T) {
 		{name: "missing folder", res: old, dir: "nope", err: ErrNotFound},
 		{name: "new folder absent at the old commit", res: old, dir: "bundle/new.yaml", err: ErrNotFound},
 		{name: "parent escape refused", res: old, dir: "bundle/../other", err: ErrInvalid},
+		{name: "file over the limit", res: old, dir: "bundle", lim: bundle.Limits{MaxFileBytes: 18}, err: bundle.ErrTooLarge,
+			text: "TooLarge: policies/a.yaml: 19 bytes, more than 18"},
+		{name: "folder over the total", res: old, dir: "bundle", lim: bundle.Limits{MaxTotalBytes: 30}, err: bundle.ErrTooLarge,
+			text: "TooLarge: the bundle holds more than 30 bytes"},
+		{name: "too many files", res: old, dir: "bundle", lim: bundle.Limits{MaxFiles: 2}, err: bundle.ErrTooManyFiles,
+			text: "TooManyFiles: more than 2 files"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			files, err := c.res.ReadDir(c.dir)
+			files, err := c.res.ReadDir(c.dir, c.lim)
 			if c.err != nil {
 				require.ErrorIs(t, err, c.err)
+				assert.Contains(t, err.Error(), c.text)
 				return
 			}
 			require.NoError(t, err)

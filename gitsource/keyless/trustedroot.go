@@ -1,13 +1,12 @@
 package keyless
 
 import (
-	"os"
-
 	"github.com/sigstore/sigstore-go/pkg/root"
 	sgverify "github.com/sigstore/sigstore-go/pkg/verify"
 
 	"github.com/bylaw-dev/bylaw/gitsource/bundle"
 	"github.com/bylaw-dev/bylaw/gitsource/verify"
+	input "github.com/bylaw-dev/bylaw/manifest" // named apart from the tests' manifest variable
 )
 
 // maxTrustedRootBytes bounds a trusted_root.json (the public-good one is about 8 KiB).
@@ -33,7 +32,7 @@ func LoadTrustedRoot(data []byte) (*root.TrustedRoot, error) {
 
 // LoadTrustedRootFile is LoadTrustedRoot on a file; a file that cannot be read is refused with bundle.ErrUnreadable.
 func LoadTrustedRootFile(path string) (*root.TrustedRoot, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.Limits{}.ReadFile(path)
 	if err != nil {
 		return nil, bundle.Refuse(bundle.ErrUnreadable, path, "trusted root: %w", err)
 	}

@@ -60,7 +60,7 @@ func benchBundle(b *testing.B) string {
 		require.NoError(b, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(b, os.WriteFile(p, []byte(benchPolicy(i)), 0o644))
 	}
-	_, err := bundle.Build(dir, bundle.BuildOptions{Name: "bench", Version: 1, Loader: policy.NewLoader(engine.New())})
+	_, err := bundle.Build(b.Context(), dir, bundle.BuildOptions{Name: "bench", Version: 1, Loader: policy.NewLoader(engine.New())})
 	require.NoError(b, err)
 	return dir
 }
@@ -69,7 +69,7 @@ func BenchmarkBuild300(b *testing.B) {
 	dir := benchBundle(b)
 	loader := policy.NewLoader(engine.New())
 	for b.Loop() {
-		_, err := bundle.Build(dir, bundle.BuildOptions{Name: "bench", Version: 2, Loader: loader})
+		_, err := bundle.Build(b.Context(), dir, bundle.BuildOptions{Name: "bench", Version: 2, Loader: loader})
 		require.NoError(b, err)
 	}
 }

@@ -60,7 +60,7 @@ func BenchmarkLoadPodSecurityFolder(b *testing.B) {
 	folder := filepath.Join(corpusDir(b), "pod-security")
 	b.ReportAllocs()
 	for b.Loop() {
-		set := policy.NewLoader(engine.New()).LoadPaths(folder)
+		set := policy.NewLoader(engine.New()).LoadPaths(b.Context(), folder)
 		require.NotEmpty(b, set.Policies)
 	}
 }

@@ -78,7 +78,7 @@ func loadPodSecurity(tb testing.TB, eng *engine.Engine) []*engine.Policy {
 // loadFolders compiles with eng the policy files under the given corpus folders, failing tb on any load error.
 func loadFolders(tb testing.TB, eng *engine.Engine, folders []string) []*engine.Policy {
 	tb.Helper()
-	set := policy.NewLoader(eng).LoadPaths(policyFiles(tb, corpusDir(tb), folders)...)
+	set := policy.NewLoader(eng).LoadPaths(tb.Context(), policyFiles(tb, corpusDir(tb), folders)...)
 	for _, e := range set.Errors {
 		tb.Errorf("loading policy: %v", e)
 	}

@@ -23,7 +23,7 @@ func mutatePolicies() map[string]string {
 // loadMutatePolicy compiles one testdata mutate policy with eng.
 func loadMutatePolicy(tb testing.TB, eng *engine.Engine, file string) *engine.Policy {
 	tb.Helper()
-	set := policy.NewLoader(eng).LoadPaths(filepath.FromSlash(file))
+	set := policy.NewLoader(eng).LoadPaths(tb.Context(), filepath.FromSlash(file))
 	require.Empty(tb, set.Errors, "loading %s", file)
 	require.Len(tb, set.Policies, 1, "policies in %s", file)
 	return set.Policies[0]

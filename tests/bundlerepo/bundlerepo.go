@@ -74,7 +74,7 @@ func (r *Repo) Publish(b Bundle) {
 	if name == "" {
 		name = "platform"
 	}
-	manifest, err := bundle.Build(dir, bundle.BuildOptions{Name: name, Version: b.Version, Expires: b.Expires,
+	manifest, err := bundle.Build(r.t.Context(), dir, bundle.BuildOptions{Name: name, Version: b.Version, Expires: b.Expires,
 		Loader: policy.NewLoader(engine.New()), Now: func() time.Time { return time.Now().Add(-time.Hour) }})
 	require.NoError(r.t, err)
 	for signer, key := range b.Signers {
