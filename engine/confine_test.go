@@ -110,7 +110,9 @@ func (r recordingLoader) Call(_ context.Context, c engine.APICall) (any, error) 
 func (r recordingLoader) ImageData(context.Context, string) (map[string]any, error) {
 	return nil, errors.New("no registry")
 }
-func (r recordingLoader) GlobalContext(context.Context, string) (any, error) { return nil, errors.New("none") }
+func (r recordingLoader) GlobalContext(context.Context, string) (any, error) {
+	return nil, errors.New("none")
+}
 func (r recordingLoader) Resource(_ context.Context, q engine.ResourceQuery) (map[string]any, error) {
 	r.record("resource " + q.Kind + " " + q.Namespace + "/" + q.Name)
 	return map[string]any{"apiVersion": q.APIVersion, "kind": q.Kind,
