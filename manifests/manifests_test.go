@@ -291,6 +291,7 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 		"metrics-bind-address":      ":8080",
 		"health-probe-bind-address": ":8081",
 		"leader-elect":              "true",
+		"context-service-account":   find[corev1.ServiceAccount](t, objects, "ServiceAccount", contextName).Name,
 	}
 	for flag, value := range want {
 		assert.Equalf(t, value, values[flag], "--%s", flag)
