@@ -153,6 +153,8 @@ type confinedLoader struct {
 	next      Loader
 }
 
+var _ Loader = confinedLoader{}
+
 // loaderFor returns the loader p evaluates with: l itself for a ClusterPolicy (or no loader), else l confined to
 // p's namespace.
 func (p *Policy) loaderFor(l Loader) Loader {
