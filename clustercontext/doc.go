@@ -2,8 +2,9 @@
 // engine.Loader for `bylaw serve`.
 //
 //   - configMap entries are read from the informer cache (Loader.Cache).
-//   - apiCall entries with a urlPath go through the API server (Loader.REST, an absolute path); entries with a
-//     service go to that HTTP(S) URL. The method defaults to GET; a POST sends the entry's data as a JSON body, and
+//   - apiCall entries with a urlPath go through the API server (Loader.REST, an absolute path), impersonating the
+//     ServiceAccount NewRESTClient is given (bylaw-context in `bylaw serve`), so a policy reads with that account's
+//     rights and never with Bylaw's own; entries with a service go to that HTTP(S) URL. The method defaults to GET; a POST sends the entry's data as a JSON body, and
 //     a service call sends the entry's headers. A service's caBundle (PEM) replaces the system roots: the client
 //     trusts exactly those certificates and speaks TLS 1.2 or later. One client is built per distinct bundle and
 //     reused across calls (a small bounded set, keyed by the bundle's sha256). Every call is bounded by

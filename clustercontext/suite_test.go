@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -35,7 +36,7 @@ func apiServer(t *testing.T) cluster {
 	cfg := plane.Config(t)
 	c, err := client.New(cfg, client.Options{})
 	require.NoError(t, err)
-	rc, err := clustercontext.NewRESTClient(cfg)
+	rc, err := clustercontext.NewRESTClient(cfg, types.NamespacedName{})
 	require.NoError(t, err)
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "clustercontext-"}}
 	require.NoError(t, c.Create(context.Background(), ns))

@@ -50,6 +50,7 @@ func (e *Engine) Compile(src Source) (*Policy, error) {
 		p.hasGenerate = p.hasGenerate || r.generate != nil
 		p.hasMutate = p.hasMutate || r.mutate != nil
 	}
+	errs = append(errs, confineSpec(src)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -41,11 +41,12 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	if p.Namespace != "" && p.Namespace != in.resource.Namespace {
 		return res
 	}
+	loader := p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
 		if r.generate != nil || r.mutate != nil {
 			continue // generate and mutate rules run in Generate and Mutate
 		}
-		rr, applied := e.evaluateRule(ctx, r, in, opts.Loader)
+		rr, applied := e.evaluateRule(ctx, r, in, loader)
 		if !applied {
 			continue
 		}

@@ -42,11 +42,15 @@ func (e *Engine) Generate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	if p.Namespace != "" && p.Namespace != in.resource.Namespace {
 		return res
 	}
+	loader := p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
 		if r.generate == nil || !r.Selects(in) {
 			continue
 		}
-		objs, rr := e.generateRule(ctx, r, in, opts.Loader)
+		objs, rr := e.generateRule(ctx, r, in, loader)
+		if err := p.checkGenerated(objs); err != nil {
+			objs, rr = nil, r.errorResult(err)
+		}
 		res.Rules = append(res.Rules, rr)
 		for _, o := range objs {
 			res.Objects = append(res.Objects, Generated{Rule: r.Name, Object: o,
@@ -54,6 +58,18 @@ func (e *Engine) Generate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		}
 	}
 	return res
+}
+
+// checkGenerated checks, after variables are substituted, that every object a rule of p generates is in p's
+// namespace when p is a namespaced Policy (the loader already confined its clone sources).
+func (p *Policy) checkGenerated(objs []map[string]any) error {
+	for _, o := range objs {
+		meta, _ := o["metadata"].(map[string]any)
+		if err := p.CheckNamespace("generate.namespace", stringAt(meta, "namespace")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *Engine) generateRule(ctx context.Context, r *Rule, in *Input, loader Loader) ([]map[string]any, RuleResult) {

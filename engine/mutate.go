@@ -36,18 +36,18 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 	if p.Namespace != "" && p.Namespace != in.resource.Namespace {
 		return res
 	}
-	cur := in
+	cur, loader := in, p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
 		if r.mutate == nil || !r.Selects(cur) {
 			continue
 		}
 		if len(r.mutate.targets) > 0 {
-			targets, rr := e.mutateExisting(ctx, r, cur, opts.Loader)
+			targets, rr := e.mutateExisting(ctx, r, cur, loader)
 			res.Rules = append(res.Rules, rr)
 			res.Targets = append(res.Targets, targets...)
 			continue
 		}
-		patched, rr := e.mutateRule(ctx, r, cur, opts.Loader)
+		patched, rr := e.mutateRule(ctx, r, cur, loader)
 		res.Rules = append(res.Rules, rr)
 		if patched != nil {
 			res.Patched = patched

@@ -83,6 +83,7 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw-metrics-reader", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",
 		"ClusterRole/bylaw:generate", "ClusterRole/bylaw:generate-default", "ClusterRoleBinding/bylaw:generate",
+		"ServiceAccount/bylaw-context", "ClusterRole/bylaw-context", "ClusterRoleBinding/bylaw-context",
 		"Namespace/bylaw-system", "Deployment/bylaw", "Service/bylaw-webhook", "Service/bylaw-metrics",
 		"PodDisruptionBudget/bylaw", "NetworkPolicy/bylaw",
 	}
@@ -292,6 +293,7 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 		"metrics-secure":            "true",
 		"health-probe-bind-address": ":8081",
 		"leader-elect":              "true",
+		"context-service-account":   find[corev1.ServiceAccount](t, objects, "ServiceAccount", contextName).Name,
 	}
 	for flag, value := range want {
 		assert.Equalf(t, value, values[flag], "--%s", flag)

@@ -13,7 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// viewClusterRole is the ClusterRole aggregated from the built-in view role, for apiCall context entries.
+// viewClusterRole is the ClusterRole aggregated from the built-in view role, for the background scanner.
 const viewClusterRole = "bylaw:view"
 
 // metricsReaderRole is what scrapers of /metrics and /status are bound to; the manifests bind it to nobody.
@@ -30,6 +30,14 @@ func TestMetricsReaderClusterRole(t *testing.T) {
 	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
 		assert.NotEqual(t, metricsReaderRole, b.RoleRef.Name, "binding %s", b.Name)
 	}
+}
+
+// contextName is the ServiceAccount that apiCall context entries impersonate, and its ClusterRole and binding.
+const contextName = "bylaw-context"
+
+// account is the subject of a ServiceAccount in Bylaw's namespace: bylaw or bylaw-context, the two the bindings name.
+func account(name string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: bylawNamespace}
 }
 
 func TestRolesHaveNoWildcardsAndClusterRolesNoSecrets(t *testing.T) {
@@ -69,9 +77,27 @@ func TestViewClusterRoleAggregatesOnlyView(t *testing.T) {
 	}
 }
 
-func TestBindingsNameTheServiceAccount(t *testing.T) {
+func TestContextClusterRoleAggregatesViewAndItsOwnLabel(t *testing.T) {
 	objects := renderDefault(t)
-	want := []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: bylawName, Namespace: bylawNamespace}}
+	role := find[rbacv1.ClusterRole](t, objects, "ClusterRole", contextName)
+	assert.Empty(t, role.Rules, "the controller manager fills in the rules")
+	require.NotNil(t, role.AggregationRule)
+	var selectors []map[string]string
+	for _, sel := range role.AggregationRule.ClusterRoleSelectors {
+		assert.Empty(t, sel.MatchExpressions)
+		selectors = append(selectors, sel.MatchLabels)
+	}
+	assert.Equal(t, []map[string]string{{"rbac.authorization.k8s.io/aggregate-to-view": "true"},
+		{"rbac.bylaw.dev/aggregate-to-context": "true"}}, selectors, "view holds no secrets; edit and admin do")
+	assert.Empty(t, role.Labels)
+	assert.Empty(t, aggregatedRules(objects, role), "no shipped role widens the context identity")
+	sa := find[corev1.ServiceAccount](t, objects, "ServiceAccount", contextName)
+	require.NotNil(t, sa.AutomountServiceAccountToken)
+	assert.False(t, *sa.AutomountServiceAccountToken)
+}
+
+func TestBindingsNameTheServiceAccounts(t *testing.T) {
+	objects := renderDefault(t)
 	find[corev1.ServiceAccount](t, objects, "ServiceAccount", bylawName)
 	bindings := map[string][]rbacv1.Subject{}
 	for _, b := range all[rbacv1.ClusterRoleBinding](objects, "ClusterRoleBinding") {
@@ -80,8 +106,12 @@ func TestBindingsNameTheServiceAccount(t *testing.T) {
 	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
 		bindings["RoleBinding/"+b.Name] = b.Subjects
 	}
-	assert.Len(t, bindings, 4)
+	assert.Len(t, bindings, 5)
 	for name, subjects := range bindings {
+		want := []rbacv1.Subject{account(bylawName)}
+		if name == "ClusterRoleBinding/"+contextName {
+			want = []rbacv1.Subject{account(contextName)}
+		}
 		assert.Equal(t, want, subjects, name)
 	}
 	assert.Equal(t, bylawName, find[appsv1.Deployment](t, objects, "Deployment", bylawName).Spec.Template.Spec.ServiceAccountName)
@@ -92,9 +122,9 @@ type request struct {
 	verb, group, resource, name, namespace string
 }
 
-// grantedRules gathers the rules bound to the ServiceAccount that apply to requests in namespace; every binding names
-// only that ServiceAccount (TestBindingsNameTheServiceAccount).
-func grantedRules(t *testing.T, objects []object, namespace string) []rbacv1.PolicyRule {
+// grantedRules gathers the rules bound to subject that apply to requests in namespace; every binding names one
+// ServiceAccount (TestBindingsNameTheServiceAccounts).
+func grantedRules(t *testing.T, objects []object, subject rbacv1.Subject, namespace string) []rbacv1.PolicyRule {
 	t.Helper()
 	roleRules := func(ref rbacv1.RoleRef, bindingNamespace string) []rbacv1.PolicyRule {
 		if ref.Kind == "ClusterRole" {
@@ -107,10 +137,12 @@ func grantedRules(t *testing.T, objects []object, namespace string) []rbacv1.Pol
 	}
 	var rules []rbacv1.PolicyRule
 	for _, b := range all[rbacv1.ClusterRoleBinding](objects, "ClusterRoleBinding") {
-		rules = append(rules, roleRules(b.RoleRef, "")...)
+		if slices.Contains(b.Subjects, subject) {
+			rules = append(rules, roleRules(b.RoleRef, "")...)
+		}
 	}
 	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
-		if namespace != "" && b.Namespace == namespace {
+		if namespace != "" && b.Namespace == namespace && slices.Contains(b.Subjects, subject) {
 			rules = append(rules, roleRules(b.RoleRef, b.Namespace)...)
 		}
 	}
@@ -225,12 +257,37 @@ func TestServiceAccountPermissions(t *testing.T) {
 		{request{verb: "create", group: "authorization.k8s.io", resource: "selfsubjectaccessreviews"}, false},
 		{request{verb: "escalate", group: "rbac.authorization.k8s.io", resource: "clusterroles", name: viewClusterRole}, false},
 		{request{verb: "impersonate", resource: "serviceaccounts", name: "default", namespace: "team-a"}, false},
+		{request{verb: "impersonate", resource: "serviceaccounts", name: contextName, namespace: bylawNamespace}, true},
+		{request{verb: "impersonate", resource: "serviceaccounts", name: contextName, namespace: "team-a"}, false},
+		{request{verb: "impersonate", resource: "serviceaccounts", name: bylawName, namespace: bylawNamespace}, false},
+		{request{verb: "impersonate", resource: "serviceaccounts", namespace: bylawNamespace}, false},
+		{request{verb: "impersonate", resource: "users", name: "system:serviceaccount:bylaw-system:bylaw-context"}, false},
+		{request{verb: "impersonate", resource: "groups", name: "system:masters"}, false},
 	}
 	objects := renderDefault(t)
 	for _, tt := range tests {
 		name := strings.Join([]string{tt.verb, tt.group, tt.resource, tt.name, tt.namespace}, "/")
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tt.allowed, allows(grantedRules(t, objects, tt.namespace), tt.request))
+			assert.Equal(t, tt.allowed, allows(grantedRules(t, objects, account(bylawName), tt.namespace), tt.request))
+		})
+	}
+}
+
+// The context identity holds nothing of its own in the manifests: no Role, no Secrets, no write; its read rights
+// are those the controller manager aggregates from view (shown on a real API server by server's
+// TestContextCallsImpersonateTheContextServiceAccount).
+func TestContextServiceAccountPermissions(t *testing.T) {
+	objects := renderDefault(t)
+	for _, r := range []request{
+		{verb: "get", resource: "secrets", name: "bylaw-webhook-tls", namespace: bylawNamespace},
+		{verb: "list", resource: "secrets"},
+		{verb: "get", resource: "configmaps", name: "c", namespace: "team-a"},
+		{verb: "create", group: "bylaw.dev", resource: "generaterequests", namespace: bylawNamespace},
+		{verb: "impersonate", resource: "serviceaccounts", name: bylawName, namespace: bylawNamespace},
+	} {
+		name := strings.Join([]string{r.verb, r.group, r.resource, r.name, r.namespace}, "/")
+		t.Run(name, func(t *testing.T) {
+			assert.False(t, allows(grantedRules(t, objects, account(contextName), r.namespace), r))
 		})
 	}
 }

@@ -7,7 +7,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
 )
 
@@ -194,6 +197,41 @@ spec:
 	require.Len(t, set.Policies, 1)
 	require.Len(t, set.Exceptions, 1)
 	assert.Equal(t, "team-a/p", set.Policies[0].Key())
+}
+
+// A namespaced Policy read from the API server (the CR controller's path) or from a file without a namespace
+// (read as "default") is refused when it generates elsewhere; the error names the policy, the rule and the field.
+func TestCompilePolicyConfinesANamespacedPolicy(t *testing.T) {
+	spec := func(ns string) *v1alpha1.Spec {
+		return &v1alpha1.Spec{Rules: []v1alpha1.Rule{{Name: "gen",
+			MatchResources: v1alpha1.MatchResources{Any: v1alpha1.ResourceFilters{{ResourceDescription: v1alpha1.ResourceDescription{Kinds: []string{"Namespace"}}}}},
+			Generation: &v1alpha1.Generation{GeneratePattern: v1alpha1.GeneratePattern{
+				ResourceSpec: v1alpha1.ResourceSpec{APIVersion: "v1", Kind: "ConfigMap", Name: "x", Namespace: ns},
+				Data:         &apiextv1.JSON{Raw: []byte(`{"data":{"a":"b"}}`)}}}}}}
+	}
+	tests := []struct {
+		name, kind, namespace, target, err string
+	}{
+		{name: "Policy generating into its namespace", kind: "Policy", namespace: "team-a", target: "team-a"},
+		{name: "Policy generating elsewhere", kind: "Policy", namespace: "team-a", target: "team-b",
+			err: `Policy p: spec.rules[0] (gen): generate.namespace: "team-b" is outside the Policy's namespace "team-a"`},
+		{name: "Policy without namespace is in default", kind: "Policy", target: "team-a",
+			err: `generate.namespace: "team-a" is outside the Policy's namespace "default"`},
+		{name: "ClusterPolicy generating anywhere", kind: "ClusterPolicy", target: "team-b"},
+	}
+	l := NewLoader(engine.New())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := l.CompilePolicy(tt.kind, &metav1.ObjectMeta{Name: "p", Namespace: tt.namespace}, spec(tt.target))
+			if tt.err == "" {
+				require.NoError(t, err)
+				require.NotNil(t, p)
+				return
+			}
+			assert.Nil(t, p)
+			assert.ErrorContains(t, err, tt.err)
+		})
+	}
 }
 
 func FuzzLoadBytes(f *testing.F) {

@@ -6,7 +6,6 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 
-	"github.com/bylaw-dev/bylaw/clustercontext"
 	generatectl "github.com/bylaw-dev/bylaw/controllers/generate"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
@@ -16,14 +15,11 @@ import (
 // newGenerate sets up the generate controller (on the leader) and returns the recorder of generate requests that
 // every replica's webhook uses.
 func newGenerate(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store) (webhook.GenerateRecorder, error) {
-	rc, err := clustercontext.NewRESTClient(cfg)
+	loader, err := newContextLoader(cfg, o, mgr.GetClient(), mgr.GetAPIReader())
 	if err != nil {
 		return nil, err
 	}
-	recorder, err := generatectl.Setup(mgr, generatectl.Options{
-		Engine: eng, Store: store, Namespace: o.Namespace,
-		Loader: &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc},
-	})
+	recorder, err := generatectl.Setup(mgr, generatectl.Options{Engine: eng, Store: store, Namespace: o.Namespace, Loader: loader})
 	if err != nil {
 		return nil, fmt.Errorf("generate controller: %w", err)
 	}

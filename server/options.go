@@ -47,6 +47,8 @@ type Options struct {
 	ScanWorkers            int
 	ScanRate               float64
 	ReportMaxResults       int
+	// ContextServiceAccount is the ServiceAccount, in Namespace, that every apiCall context entry impersonates.
+	ContextServiceAccount string
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -77,6 +79,7 @@ func DefaultOptions() Options {
 		ScanWorkers:            2,
 		ScanRate:               50,
 		ReportMaxResults:       1000,
+		ContextServiceAccount:  "bylaw-context",
 	}
 }
 
@@ -114,6 +117,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.ScanRate, "scan-rate", o.ScanRate, "API requests per second of the scanner, and scan work items started per second")
 	fs.IntVar(&o.ReportMaxResults, "report-max-results", o.ReportMaxResults, "results a PolicyReport holds at most; beyond, "+
 		"passes then skips then warnings are dropped and counted in the summary")
+	fs.StringVar(&o.ContextServiceAccount, "context-service-account", o.ContextServiceAccount, "ServiceAccount in --namespace "+
+		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
 }
 
 // Validate checks the options and names the flag at fault.
@@ -141,6 +146,9 @@ func (o *Options) Validate() error {
 	}
 	if o.ReportMaxResults < 1 {
 		errs = append(errs, fmt.Errorf("--report-max-results: %d is not positive", o.ReportMaxResults))
+	}
+	if o.ContextServiceAccount == "" {
+		errs = append(errs, errors.New("--context-service-account: required (apiCall context never reads with Bylaw's own rights)"))
 	}
 	if o.MaxRequestBytes < 1024 {
 		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))

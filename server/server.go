@@ -22,7 +22,6 @@ import (
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	wgpolicyv1alpha2 "github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
-	"github.com/bylaw-dev/bylaw/clustercontext"
 	policyctl "github.com/bylaw-dev/bylaw/controllers/policy"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
@@ -195,7 +194,7 @@ func newKeeper(mgr ctrl.Manager, cfg *rest.Config, o Options) (*certs.Keeper, er
 
 func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
 	log logr.Logger) (*webhook.Handler, error) {
-	rc, err := clustercontext.NewRESTClient(cfg)
+	loader, err := newContextLoader(cfg, o, mgr.GetClient(), mgr.GetAPIReader())
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +204,7 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 	}
 	return &webhook.Handler{
 		Engine: eng, Store: store,
-		Loader:          &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc},
+		Loader:          loader,
 		Namespaces:      namespaceLabels{c: mgr.GetClient()},
 		Kinds:           mgr.GetRESTMapper(),
 		Audit:           webhook.EventAuditor{Recorder: mgr.GetEventRecorder("bylaw-admission")},

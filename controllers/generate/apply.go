@@ -32,11 +32,19 @@ func (r *Reconciler) applyGenerated(ctx context.Context, a *attempt) (verdict, e
 	if err := ruleErrors(res.Rules, only); err != nil {
 		return proceed, err
 	}
+	var objs []engine.Generated
 	for _, g := range res.Objects {
 		if only != nil && !only[g.Rule] {
 			continue
 		}
-		u := downstreamObject(a.policy.Key(), g, triggerOf(a))
+		g.Object = downstreamObject(a.policy.Key(), g, triggerOf(a)).Object
+		if err := r.confine(a.policy, g.Rule, "generate.namespace", &unstructured.Unstructured{Object: g.Object}); err != nil {
+			return proceed, err // nothing of the request is written
+		}
+		objs = append(objs, g)
+	}
+	for _, g := range objs {
+		u := &unstructured.Unstructured{Object: g.Object}
 		if err := r.put(ctx, u, g.Synchronize); err != nil {
 			return proceed, err
 		}
@@ -80,6 +88,11 @@ func (r *Reconciler) applyTargets(ctx context.Context, a *attempt) (verdict, err
 		res := r.Engine.Mutate(ctx, a.policy, in, engine.EvalOptions{Loader: r.Loader, Exceptions: a.snap.Exceptions})
 		if err := ruleErrors(res.Rules, existing); err != nil {
 			return err
+		}
+		for _, t := range res.Targets {
+			if err := r.confine(a.policy, t.Rule, "mutate.targets", &unstructured.Unstructured{Object: t.Object}); err != nil {
+				return err
+			}
 		}
 		for _, t := range res.Targets {
 			u := &unstructured.Unstructured{Object: t.Object}

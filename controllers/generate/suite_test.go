@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -74,7 +75,7 @@ func (e *env) start() (stop func()) {
 		}},
 	})
 	require.NoError(e.t, err)
-	rc, err := clustercontext.NewRESTClient(cfg)
+	rc, err := clustercontext.NewRESTClient(cfg, types.NamespacedName{})
 	require.NoError(e.t, err)
 	_, err = generate.Setup(mgr, generate.Options{Engine: e.engine, Store: e.store, Namespace: e.namespace,
 		Loader: &clustercontext.Loader{Cache: mgr.GetClient(), Reader: mgr.GetAPIReader(), REST: rc}, MaxBackoff: 2 * time.Second})

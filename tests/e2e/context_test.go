@@ -66,6 +66,39 @@ spec:
 	require.NoError(t, env.client.DeleteAllOf(ctx, &corev1.ConfigMap{}, client.InNamespace("config")))
 }
 
+// No policy reads Bylaw's Secrets through an apiCall: the call goes out as the ServiceAccount bylaw-context, which
+// may not read Secrets, so an Enforce rule that tries to read the webhook CA gets the API server's Forbidden as its
+// error and denies (on today's code the call read the Secret with Bylaw's own rights).
+func TestContextCannotReadBylawSecrets(t *testing.T) {
+	ctx := context.Background()
+	namespace(t, "probing")
+	doc := `apiVersion: bylaw.dev/v1alpha1
+kind: ClusterPolicy
+metadata: {name: read-the-ca}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: ca
+    match: {any: [{resources: {kinds: [ConfigMap], namespaces: [probing]}}]}
+    context:
+    - name: ca
+      apiCall: {urlPath: "/api/v1/namespaces/bylaw-system/secrets/bylaw-webhook-tls"}
+    validate:
+      message: "the CA Secret was read"
+      deny:
+        conditions:
+          any:
+          - {key: "{{ ca.kind }}", operator: Equals, value: Secret}
+`
+	applyYAML(t, doc)
+	t.Cleanup(func() { deleteYAML(t, doc) })
+	eventually(t, admissionWait, "the apiCall is forbidden and the rule's error denies", func() error {
+		err := env.client.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "probe", Namespace: "probing"}}, dryRunAll)
+		return deniedWith(err, "ca: error:", "bylaw-webhook-tls", "is forbidden",
+			"system:serviceaccount:bylaw-system:bylaw-context", `cannot get resource "secrets"`)
+	})
+}
+
 // The metrics endpoint exports admission and policy-set metrics.
 func TestMetrics(t *testing.T) {
 	require.NoError(t, createDryRun(pod("shop", "metrics-probe", false, nil)))

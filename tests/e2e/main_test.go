@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/bylaw-dev/bylaw/server"
+	"github.com/bylaw-dev/bylaw/tests/controlplane"
 )
 
 // suite is the shared control plane and the running `bylaw serve`.
@@ -118,6 +119,10 @@ func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 	ctx := context.Background()
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: bylawNamespace}}); err != nil {
 		return fmt.Errorf("creating %s: %w", bylawNamespace, err)
+	}
+	// The ServiceAccount bylaw-context and its rights: apiCall context entries impersonate it.
+	if err := controlplane.InstallRBAC(ctx, c); err != nil {
+		return fmt.Errorf("installing the RBAC manifests: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "bylaw-e2e")
 	if err != nil {
