@@ -51,9 +51,9 @@ spec:
 		if c := apimeta.FindStatusCondition(x.Status.Conditions, meta.ReadyCondition); c == nil || c.Reason != "UntrustedNamespace" {
 			return fmt.Errorf("Ready %+v", c)
 		}
-		return nil
+		// The conditions and observedGeneration may land in two status patches: wait for both.
+		return readyIs(x.Status.Conditions, x.Generation, x.Status.ObservedGeneration, "False")
 	})
-	require.NoError(t, readyIs(x.Status.Conditions, x.Generation, x.Status.ObservedGeneration, "False"))
 	require.Contains(t, apimeta.FindStatusCondition(x.Status.Conditions, meta.ReadyCondition).Message,
 		"trusted only from namespaces "+bylawNamespace+" (bylaw serve --exception-namespaces)")
 	eventually(t, admissionWait, "UntrustedNamespace event", func() error { return untrustedEvent(ctx) })

@@ -37,7 +37,8 @@ func metricsTokens(ctx context.Context, c client.Client, root string) (scraper, 
 	if err := yaml.Unmarshal(data, &role); err != nil {
 		return "", "", fmt.Errorf("metrics_reader_cluster_role.yaml: %w", err)
 	}
-	objects := []client.Object{&role,
+	// The role itself is installed with the other RBAC manifests (controlplane.InstallRBAC in setUp).
+	objects := []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: metricsNamespace}},
 		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "scraper", Namespace: metricsNamespace}},
 		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "stranger", Namespace: metricsNamespace}},
