@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/engine/jmespath"
 )
 
 // A Pod without initContainers or ephemeralContainers, as almost every Pod is.
@@ -178,4 +179,20 @@ func TestMutateForeachLists(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestForeachBudgetIsNotAbsent: only a missing key makes a list absent. A list whose evaluation runs out of the
+// JMESPath step budget (as a crafted object with many elements can make it) stays an error, never a skip.
+func TestForeachBudgetIsNotAbsent(t *testing.T) {
+	e := engine.New(engine.WithJMESPathOptions(jmespath.WithMaxSteps(3)))
+	set := load(t, e, header+`    validate:
+      foreach:
+      - list: request.object.spec.containers[].name
+        deny: {}
+`)
+	in := engine.NewInput(engine.Request{Object: pod(t, plainPod)})
+	res := e.Validate(context.Background(), set.Policies[0], in, engine.EvalOptions{})
+	require.Len(t, res.Rules, 1)
+	assert.Equal(t, engine.StatusError, res.Rules[0].Status, res.Rules[0].Message)
+	assert.Contains(t, res.Rules[0].Message, "budget")
 }
