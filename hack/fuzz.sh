@@ -70,7 +70,7 @@ for pkg in $(go list ./...); do
 		go test -run='^$' -fuzz="^${target}\$" -fuzztime="$duration" -fuzzminimizetime="$minimize" "$pkg" 2>&1 |
 			tee "$log" || rc=$?
 		read -r execs secs rate status <<<"$(verdict "$rc")"
-		line=$(printf '%-8s %-32s %-28s %10s execs %5ss %8s/s' "$status" "${pkg#github.com/bylaw-dev/bylaw/}" \
+		line=$(printf '%-19s %-20s %-30s %10s execs %5ss %8s/s' "$status" "${pkg#github.com/bylaw-dev/bylaw/}" \
 			"$target" "$execs" "$secs" "$rate")
 		echo "fuzz: $line"
 		summary+=("$line")
