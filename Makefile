@@ -5,6 +5,7 @@ BIN_DIR ?= bin
 BYLAW := $(BIN_DIR)/bylaw
 CORPUS ?= ../shared/conformance/kyverno-policies
 FUZZTIME ?= 60s
+FUZZ_MIN_RATE ?= 1000
 
 .PHONY: all build test unit e2e control-plane vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
 
@@ -54,9 +55,9 @@ bench: build
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
 	bash tests/bench/apply.sh $(CORPUS)
 
-## fuzz: run every fuzz target for FUZZTIME each.
+## fuzz: run every fuzz target for FUZZTIME each; each must pass and reach FUZZ_MIN_RATE executions/s (hack/fuzz.sh).
 fuzz:
-	@bash hack/fuzz.sh $(FUZZTIME)
+	@bash hack/fuzz.sh $(FUZZTIME) $(FUZZ_MIN_RATE)
 
 ## demo: the CLI on the example files, then Bylaw as the admission webhook of a cluster (KUBECONFIG, or a local
 ## control plane built once by hack/control-plane.sh): a denied, a mutated and an audited Pod.

@@ -97,11 +97,10 @@ func (e *Engine) generateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 }
 
 func (e *Engine) generateForeach(ctx context.Context, fe *generateForeach, in *Input, doc map[string]any, loader Loader) ([]map[string]any, error) {
-	v, err := fe.list.Render(doc)
+	elements, err := foreachElements(fe.list, doc)
 	if err != nil {
-		return nil, fmt.Errorf("list: %w", err)
+		return nil, err
 	}
-	elements, _ := v.([]any)
 	var out []map[string]any
 	for idx, el := range elements {
 		edoc, err := loadContext(ctx, fe.context, withElement(doc, el, idx, 0), in, loader)

@@ -130,11 +130,11 @@ func (e *Engine) mutateForeachList(ctx context.Context, list []*mutateForeach, i
 }
 
 func (e *Engine) mutateForeach(ctx context.Context, fe *mutateForeach, in *Input, doc map[string]any, obj map[string]any, loader Loader, depth int) (map[string]any, error) {
-	v, err := fe.list.Render(doc)
+	// Kyverno's mutate foreach reports a list it cannot evaluate, an absent one included, as the rule's error.
+	elements, err := foreachElements(fe.list, doc)
 	if err != nil {
-		return nil, fmt.Errorf("list %q: %w", fe.list.String(), err)
+		return nil, err
 	}
-	elements, _ := v.([]any)
 	indexes := make([]int, len(elements))
 	for i := range indexes {
 		indexes[i] = i

@@ -28,7 +28,7 @@ type document struct {
 // splitDocuments splits multi-document YAML and converts each non-empty document to JSON, after checking it
 // against lim (size, nesting and alias expansion: sigs.k8s.io/yaml decodes it, with YAML 1.1 rules as Kyverno does).
 func splitDocuments(file string, data []byte, lim manifest.Limits) ([]document, []*LoadError) {
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(lineEnded(data)))
 	var docs []document
 	var errs []*LoadError
 	for index := 1; ; index++ {
@@ -60,6 +60,17 @@ func splitDocuments(file string, data []byte, lim manifest.Limits) ([]document, 
 		docs = append(docs, document{file: file, index: index, json: js})
 	}
 	return docs, errs
+}
+
+// lineEnded reads data with a line end after its last line. YAMLReader drops a last line that has none when its
+// length is a multiple of bufio's buffer (a one-line JSON policy of 4096 bytes loaded as no policy); every line it
+// returns ends with "\n" anyway, so the added one changes nothing else.
+func lineEnded(data []byte) io.Reader {
+	r := io.Reader(bytes.NewReader(data))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		r = io.MultiReader(r, strings.NewReader("\n"))
+	}
+	return r
 }
 
 func isBlank(raw []byte) bool {

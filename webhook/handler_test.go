@@ -296,3 +296,58 @@ func TestDenialNamesProvenance(t *testing.T) {
 	assert.Contains(t, resp.Result.Message,
 		"no-privileged (from gitsource/bylaw-system/platform at main@sha1:0123abcd, bundle sha256:feed):")
 }
+
+// A foreach over ephemeralContainers, as Kyverno's library writes its image and security policies: absent on almost
+// every Pod, it has nothing to check there, so an Enforce policy on a fail-closed webhook admits a compliant Pod.
+const ephemeralForeachPolicy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-latest, annotations: {pod-policies.kyverno.io/autogen-controllers: none}}
+spec:
+  validationFailureAction: Enforce
+  failurePolicy: Fail
+  rules:
+  - name: pinned
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "image {{ element.image }} is not pinned"
+      foreach:
+      - list: request.object.spec.ephemeralContainers
+        pattern: {image: "!*:latest"}
+      - list: request.object.spec.initContainers
+        pattern: {image: "!*:latest"}
+      - list: request.object.spec.containers
+        pattern: {image: "!*:latest"}
+`
+
+func TestForeachOverAbsentListAdmits(t *testing.T) {
+	tests := []struct {
+		name    string
+		object  string
+		allowed bool
+		message string
+	}{
+		{name: "compliant pod without ephemeral containers is admitted", object: compliantPod, allowed: true},
+		{name: "latest image in containers is denied", message: "image nginx:latest is not pinned",
+			object: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop"},
+"spec":{"containers":[{"name":"c","image":"nginx:latest"}]}}`},
+	}
+	e := engine.New()
+	set := policy.NewLoader(e).LoadBytes("policies.yaml", []byte(ephemeralForeachPolicy))
+	require.Empty(t, set.Errors)
+	store := policy.NewStore()
+	store.ReplaceSource("test", set.Policies, set.Exceptions)
+	store.MarkReady()
+	h := &webhook.Handler{Engine: e, Store: store, Audit: &auditLog{}, MaxRequestBytes: 64 << 10}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, resp := post(t, h, "/validate/fail/10", review("CREATE", "Pod", "", "shop", tt.object, "", false))
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.allowed, resp.Allowed, resp.Result)
+			if tt.message != "" {
+				require.NotNil(t, resp.Result)
+				assert.Contains(t, resp.Result.Message, tt.message)
+			}
+		})
+	}
+}

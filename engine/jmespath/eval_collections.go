@@ -1,6 +1,8 @@
 package jmespath
 
 import (
+	"errors"
+
 	"github.com/jmespath-community/go-jmespath/pkg/parsing"
 	"github.com/jmespath-community/go-jmespath/pkg/util"
 )
@@ -94,7 +96,7 @@ func (ev *evaluator) collect(node parsing.ASTNode, list []any) (any, error) {
 func (ev *evaluator) filterProjection(node parsing.ASTNode, value any) (any, error) {
 	left, err := ev.eval(node.Children[0], value)
 	if err != nil {
-		return nil, nil
+		return nil, leftError(err)
 	}
 	list, ok := asList(left)
 	if !ok {
@@ -123,7 +125,7 @@ func (ev *evaluator) filterProjection(node parsing.ASTNode, value any) (any, err
 func (ev *evaluator) valueProjection(node parsing.ASTNode, value any) (any, error) {
 	left, err := ev.eval(node.Children[0], value)
 	if err != nil {
-		return nil, nil
+		return nil, leftError(err)
 	}
 	var values []any
 	switch m := left.(type) {
@@ -146,7 +148,7 @@ func (ev *evaluator) valueProjection(node parsing.ASTNode, value any) (any, erro
 func (ev *evaluator) flatten(node parsing.ASTNode, value any) (any, error) {
 	left, err := ev.eval(node.Children[0], value)
 	if err != nil {
-		return nil, nil
+		return nil, leftError(err)
 	}
 	list, ok := asList(left)
 	if !ok {
@@ -185,4 +187,14 @@ func (ev *evaluator) multiSelectHash(node parsing.ASTNode, value any) (any, erro
 		collected[child.Value.(string)] = v
 	}
 	return collected, nil
+}
+
+// leftError is what a filter, value projection or flatten makes of an error on its left side: null, as Kyverno's
+// interpreter does, except running out of the step budget, which must stay an error: a crafted document must not
+// turn the bound that protects the caller into a null result (a foreach with nothing to check, a passing condition).
+func leftError(err error) error {
+	if errors.Is(err, ErrBudgetExceeded) {
+		return err
+	}
+	return nil
 }

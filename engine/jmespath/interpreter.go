@@ -1,6 +1,7 @@
 package jmespath
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -79,7 +80,9 @@ func New(opts ...Option) *Interpreter {
 }
 
 // Compile parses expr once and checks that every function it calls exists
-// and gets an acceptable number of arguments.
+// and gets an acceptable number of arguments, and that every let binding has
+// the form `$name = expression` (the parser also accepts `let $x in ...` and
+// `[a = b]`, which JMESPath's grammar does not).
 func (i *Interpreter) Compile(expr string) (Query, error) {
 	ast, err := parsing.NewParser().Parse(expr)
 	if err != nil {
@@ -98,9 +101,12 @@ func (i *Interpreter) Functions() []FunctionInfo {
 	return out
 }
 
-// checkCalls walks the AST and verifies function names and arities.
+// checkCalls walks the AST and verifies function names and arities, and the
+// shape of let bindings, which the evaluator relies on.
 func (i *Interpreter) checkCalls(node parsing.ASTNode) error {
-	if node.NodeType == parsing.ASTFunctionExpression {
+	children := node.Children
+	switch node.NodeType {
+	case parsing.ASTFunctionExpression:
 		name, _ := node.Value.(string)
 		entry, ok := i.table[name]
 		if !ok {
@@ -109,8 +115,18 @@ func (i *Interpreter) checkCalls(node parsing.ASTNode) error {
 		if err := checkArity(entry, len(node.Children)); err != nil {
 			return err
 		}
+	case parsing.ASTBindings:
+		children = nil
+		for _, b := range node.Children {
+			if b.NodeType != parsing.ASTBinding || len(b.Children) != 2 || b.Children[0].NodeType != parsing.ASTVariable {
+				return errors.New("let: a binding must have the form $name = expression")
+			}
+			children = append(children, b.Children[1])
+		}
+	case parsing.ASTBinding:
+		return errors.New("a binding ($name = expression) is only allowed after let")
 	}
-	for _, child := range node.Children {
+	for _, child := range children {
 		if err := i.checkCalls(child); err != nil {
 			return err
 		}

@@ -21,6 +21,10 @@ func TestCompileErrors(t *testing.T) {
 		{"too many arguments", "to_upper('a', 'b')", "function to_upper() expects at most 1 arguments, got 2"},
 		{"arguments to a nullary function", "time_now('x')", "function time_now() takes no arguments, got 1"},
 		{"kyverno items arity", "items(@)", "function items() expects at least 3 arguments, got 1"},
+		{"let binding without a value", "let $x in b", "let: a binding must have the form $name = expression"},
+		{"second let binding without a value", "let $x = a, $y in b", "let: a binding must have"},
+		{"binding outside let", "let $x = a in [c=x]", "a binding ($name = expression) is only allowed after let"},
+		{"unknown function in a binding", "let $x = nope(@) in $x", "unknown function: nope()"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,6 +113,35 @@ func TestStepBudget(t *testing.T) {
 	got, err := small.Search(map[string]any{"a": 1.0})
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, got)
+}
+
+// TestStepBudgetUnderNullingNodes: filters, value projections and flattens turn an error on their left side into
+// null, as Kyverno's interpreter does, but running out of the step budget stays an error there too.
+func TestStepBudgetUnderNullingNodes(t *testing.T) {
+	jp := testInterpreter(WithMaxSteps(50))
+	items := make([]any, 100)
+	for i := range items {
+		items[i] = map[string]any{"a": map[string]any{"b": 1.0}}
+	}
+	doc := map[string]any{"items": items, "m": map[string]any{"x": items}}
+	for _, expr := range []string{
+		"items[].a[]",
+		"items[*].a[]",
+		"(items[*].a)[?b == `1`]",
+		"{k: items[*].a}.*",
+	} {
+		t.Run(expr, func(t *testing.T) {
+			q, err := jp.Compile(expr)
+			require.NoError(t, err)
+			_, err = q.Search(doc)
+			require.ErrorIs(t, err, ErrBudgetExceeded)
+		})
+	}
+	q, err := jp.Compile("items[0].a.nope.x[]")
+	require.NoError(t, err)
+	got, err := q.Search(doc)
+	require.NoError(t, err, "a missing key under a flatten is still null")
+	assert.Nil(t, got)
 }
 
 func TestFunctionsList(t *testing.T) {
