@@ -71,11 +71,11 @@ func toEngineRequest(ctx context.Context, ar *admissionv1.AdmissionRequest, ns N
 func topLevelKind(ar *admissionv1.AdmissionRequest, kinds KindResolver) (*engine.GroupVersionKind, error) {
 	gvr := schema.GroupVersionResource{Group: ar.Resource.Group, Version: ar.Resource.Version, Resource: ar.Resource.Resource}
 	if kinds == nil {
-		return nil, fmt.Errorf("request for %s/%s: no kind resolver to name the kind of its resource", gvr.Resource, ar.SubResource)
+		return nil, badRequest("request for %s/%s: no kind resolver to name the kind of its resource", gvr.Resource, ar.SubResource)
 	}
 	gvk, err := kinds.KindFor(gvr)
 	if err != nil {
-		return nil, fmt.Errorf("request for %s/%s: naming the kind of resource %s: %w", gvr.Resource, ar.SubResource, gvr, err)
+		return nil, badRequest("request for %s/%s: naming the kind of resource %s: %w", gvr.Resource, ar.SubResource, gvr, err)
 	}
 	return &engine.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}, nil
 }

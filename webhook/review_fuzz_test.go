@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/bylaw-dev/bylaw/engine"
 )
@@ -17,6 +19,13 @@ import (
 const fuzzReviewLimit = 2048
 
 var errNoLabels = errors.New("no such namespace")
+
+// fuzzKinds names the kind of the core pods resource only, so that subresource requests meet both answers.
+var fuzzKinds = func() meta.RESTMapper {
+	m := meta.NewDefaultRESTMapper(nil)
+	m.Add(schema.GroupVersionKind{Version: "v1", Kind: "Pod"}, meta.RESTScopeNamespace)
+	return m
+}()
 
 // fuzzLabels answers every namespace but "gone".
 type fuzzLabels struct{}
@@ -43,6 +52,11 @@ func FuzzReadReview(f *testing.F) {
 			`"namespace":"shop","operation":"DELETE","object":null,"oldObject":{"n":1e400}}}`,
 		`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"4","object":[1,2]}}`,
 		`{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{"uid":"5"}}`,
+		`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"6","kind":{"version":"v1",` +
+			`"kind":"PodExecOptions"},"resource":{"version":"v1","resource":"pods"},"subResource":"exec",` +
+			`"operation":"CONNECT","namespace":"shop","name":"web","object":{"kind":"PodExecOptions"}}}`,
+		`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"7","resource":{"group":"x",` +
+			`"version":"v1","resource":"widgets"},"subResource":"scale","operation":"UPDATE"}}`,
 		`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}`,
 		`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}`,
 		`{`,
@@ -59,7 +73,7 @@ func FuzzReadReview(f *testing.F) {
 		}
 		require.NotNil(t, review.Request)
 		require.NotEmpty(t, review.Request.UID)
-		req, err := toEngineRequest(context.Background(), review.Request, fuzzLabels{})
+		req, err := toEngineRequest(context.Background(), review.Request, fuzzLabels{}, fuzzKinds)
 		if errors.Is(err, errNoLabels) {
 			return
 		}
