@@ -82,6 +82,14 @@ func newCostModel(env *cel.Env, asts []*cel.Ast, definitions int, budget uint64)
 		return withinLimits(env, asts, sizers, uint64(1)<<collExp, uint64(1)<<strExp, budget)
 	}
 	strExp := maxStrExp
+	if within(maxCollExp, maxStrExp) {
+		// Within the limits at the largest sizes tried, so at every smaller one (cost grows with size): one estimate
+		// instead of one per collection size, for the many rules whose cost does not depend on the input's size.
+		for c := minCollExp; c <= maxCollExp; c++ {
+			m.strLimits = append(m.strLimits, 1<<maxStrExp)
+		}
+		return m
+	}
 	for c := minCollExp; c <= maxCollExp; c++ {
 		if !within(c, strExp) {
 			if strExp = largestWithin(c, strExp-1, func(s int) bool { return within(c, s) }); strExp < 0 {

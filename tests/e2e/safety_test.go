@@ -90,3 +90,36 @@ spec:
 	require.Error(t, attach, "attach cannot succeed without a kubelet")
 	assert.NotContains(t, attach.Error(), "deny-exec", "an exec rule does not answer attach requests")
 }
+
+// An Enforce policy on a fail-closed webhook whose foreach walks ephemeralContainers, as Kyverno's library writes its
+// image rules, admits a compliant Pod that has none (the list is absent: nothing to check) and still denies a Pod
+// whose containers break the rule.
+func TestForeachOverAbsentEphemeralContainersAdmits(t *testing.T) {
+	namespace(t, "foreach")
+	const doc = `apiVersion: bylaw.dev/v1alpha1
+kind: ClusterPolicy
+metadata: {name: no-latest-anywhere, annotations: {pod-policies.kyverno.io/autogen-controllers: none}}
+spec:
+  validationFailureAction: Enforce
+  webhookConfiguration: {failurePolicy: Fail}
+  rules:
+  - name: no-latest
+    match: {any: [{resources: {kinds: [Pod], namespaces: [foreach]}}]}
+    validate:
+      message: "image {{ element.image }} uses latest"
+      foreach:
+      - list: "request.object.spec.containers"
+        deny: {conditions: {any: [{key: "{{ element.image }}", operator: Equals, value: "*:latest"}]}}
+      - list: "request.object.spec.ephemeralContainers"
+        deny: {conditions: {any: [{key: "{{ element.image }}", operator: Equals, value: "*:latest"}]}}
+`
+	applyYAML(t, doc)
+	t.Cleanup(func() { deleteYAML(t, doc) })
+	latest := pod("foreach", "latest", false, nil)
+	latest.Spec.Containers[0].Image = "nginx:latest"
+	eventually(t, admissionWait, "a latest image denied", func() error {
+		return deniedWith(createDryRun(latest), "no-latest-anywhere", "image nginx:latest uses latest")
+	})
+	require.NoError(t, createDryRun(pod("foreach", "pinned", false, nil)),
+		"a compliant Pod without ephemeral containers is admitted")
+}
