@@ -57,7 +57,7 @@ func rule(name, action string, kinds []string, ops ...string) string {
 		"mutate":   "mutate: {patchStrategicMerge: {metadata: {labels: {a: b}}}}",
 		"mutate-existing": "mutate: {targets: [{apiVersion: v1, kind: Secret, name: s, namespace: default}], " +
 			"patchStrategicMerge: {metadata: {labels: {a: b}}}}",
-		"generate": "generate: {apiVersion: v1, kind: ConfigMap, name: c, namespace: default, data: {data: {a: b}}}",
+		"generate":     "generate: {apiVersion: v1, kind: ConfigMap, name: c, namespace: default, data: {data: {a: b}}}",
 		"verifyImages": "verifyImages: [{imageReferences: [\"*\"], attestors: [{entries: [{keys: {publicKeys: k}}]}]}]",
 	}
 	return "  - {name: " + name + ", match: {any: [{resources: {" + res + "}}]}, " + bodies[action] + "}\n"
