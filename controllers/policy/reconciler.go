@@ -114,23 +114,22 @@ func (r *Reconciler) markInvalid(obj object, err error) { r.markRefused(obj, Rea
 
 // markRefused marks obj not loaded (Ready=False, Stalled=True) for reason and records a Warning event saying why.
 func (r *Reconciler) markRefused(obj statusObject, reason string, err error) {
-	conditions.MarkFalse(obj, meta.ReadyCondition, reason, "%s", err.Error())
-	conditions.MarkStalled(obj, reason, "%s", err.Error())
-	conditions.Delete(obj, meta.ReconcilingCondition)
-	if r.Events != nil && r.leader() {
-		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, reason, eventActionSet, "%s", err.Error())
-	}
+	r.markNotReady(obj, reason, err.Error())
 }
 
 // markUnsupported sets Ready=False (and Stalled: only a change of the policy helps) naming each rule the engine cannot
 // evaluate and its type. The policy stays in force: those rules answer with an error, never with a pass.
 func (r *Reconciler) markUnsupported(obj object, rules []engine.UnsupportedRule) {
-	msg := engine.DescribeUnsupported(rules)
-	conditions.MarkFalse(obj, meta.ReadyCondition, ReasonUnsupported, "%s", msg)
-	conditions.MarkStalled(obj, ReasonUnsupported, "%s", msg)
+	r.markNotReady(obj, ReasonUnsupported, engine.DescribeUnsupported(rules))
+}
+
+// markNotReady sets Ready=False and Stalled=True with reason and msg, and records a Warning event with them.
+func (r *Reconciler) markNotReady(obj statusObject, reason, msg string) {
+	conditions.MarkFalse(obj, meta.ReadyCondition, reason, "%s", msg)
+	conditions.MarkStalled(obj, reason, "%s", msg)
 	conditions.Delete(obj, meta.ReconcilingCondition)
 	if r.Events != nil && r.leader() {
-		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, ReasonUnsupported, eventActionSet, "%s", msg)
+		r.Events.Eventf(obj, nil, corev1.EventTypeWarning, reason, eventActionSet, "%s", msg)
 	}
 }
 
