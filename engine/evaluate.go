@@ -68,6 +68,9 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 	if !r.Selects(in) {
 		return RuleResult{}, false
 	}
+	if r.vpol != nil {
+		return e.validateValidating(ctx, r, in, loader)
+	}
 	result := RuleResult{Rule: r.Name, Type: r.Type}
 	if r.unsupported != nil {
 		result.Status, result.Message, result.Unsupported = StatusError, r.unsupported.Reason, true
@@ -83,6 +86,9 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 // Selects reports whether the rule's match selects the input, its exclude does not remove it and its
 // celPreconditions hold (a celPreconditions error counts as not selected).
 func (r *Rule) Selects(in *Input) bool {
+	if r.vpol != nil {
+		return r.vpol.selects(in)
+	}
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
@@ -98,7 +104,12 @@ func (r *Rule) Selects(in *Input) bool {
 
 // MatchesIgnoringExclude reports whether match selects the input, whatever exclude says; with Selects it tells an
 // excluded resource from one the rule never selected.
-func (r *Rule) MatchesIgnoringExclude(in *Input) bool { return r.match.Matches(&in.resource) }
+func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
+	if r.vpol != nil {
+		return r.vpol.selects(in)
+	}
+	return r.match.Matches(&in.resource)
+}
 
 // prepare loads the rule's context and checks its preconditions. It returns the context document, or the rule's
 // final result (an error, or a skip when the preconditions do not hold).

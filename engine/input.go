@@ -47,8 +47,11 @@ type Request struct {
 	// ObjectKind is the kind of the object the request carries (PodExecOptions, Scale), shown as request.kind; when
 	// nil, request.kind is Kind.
 	ObjectKind *GroupVersionKind
-	Name       string
-	Namespace  string
+	// Resource is the plural resource name of the request ("pods"; for pods/exec, "pods" with Subresource "exec"),
+	// as an admission request names it; when empty it is derived from the kind (match.ResourceForKind).
+	Resource  string
+	Name      string
+	Namespace string
 	// Variables are extra values set in the context before rules run, keyed by dotted path ("request.namespace",
 	// "imageData.configData.created"); the CLI fills them from values files. A context entry whose name is set here is
 	// not loaded.
@@ -127,6 +130,7 @@ func matchResource(req Request, obj map[string]any) match.Resource {
 		Version:         version,
 		Kind:            kind,
 		Subresource:     req.Subresource,
+		Resource:        req.Resource,
 		Name:            name,
 		Namespace:       namespace,
 		Labels:          stringMap(meta["labels"]),

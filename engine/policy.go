@@ -19,12 +19,15 @@ const (
 
 // Policy is a compiled ClusterPolicy or Policy: immutable, safe for concurrent use.
 type Policy struct {
-	Kind        string // ClusterPolicy or Policy
+	Kind        string // ClusterPolicy, Policy, ValidatingPolicy or NamespacedValidatingPolicy
 	Name        string
 	Namespace   string // set for a namespaced Policy
 	Annotations map[string]string
 	Action      Action
-	Background  bool
+	// Warn is set when a ValidatingPolicy's validationActions include Warn: failures are returned to the client as
+	// admission warnings.
+	Warn       bool
+	Background bool
 	// ApplyOne stops evaluation at the first rule that applied (spec.applyRules: One).
 	ApplyOne bool
 	// Admission is false when spec.admission is false: the policy runs in background scans only.
@@ -116,6 +119,8 @@ type Rule struct {
 	validate      *validation
 	generate      *generateProgram
 	mutate        *mutateProgram
+	// vpol, when set, is a ValidatingPolicy rule: it selects by matchConstraints and validates with CEL.
+	vpol *validatingProgram
 	// unsupported, when set, says why the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported *UnsupportedRule
 	passMessage string

@@ -35,6 +35,8 @@ type RuleResult struct {
 	Unsupported bool
 	// Action is the failure action of a validate rule for the resource's namespace (Enforce or Audit).
 	Action Action
+	// AuditAnnotations are a ValidatingPolicy's audit annotation values, by key.
+	AuditAnnotations map[string]string
 }
 
 // PolicyResult holds the results of every rule of a policy that applied to the resource. Rules whose match did not

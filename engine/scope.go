@@ -22,6 +22,9 @@ type Webhook struct {
 // its admission operations, sorted by the selectors as written.
 type Scope struct {
 	Kinds []KindScope
+	// Resources are the resource rules of a policy that matches by resource (ValidatingPolicy matchConstraints),
+	// with their operations; such a rule has no Kinds.
+	Resources []match.ResourceRule
 }
 
 // KindScope is one kind selector of a rule and the operations it is registered for.

@@ -104,6 +104,13 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			return
 		}
 		set.Policies = append(set.Policies, p)
+	case docValidating:
+		p, field, err := l.loadValidating(d.json, tm)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Policies = append(set.Policies, p)
 	case docException:
 		x, field, err := l.loadException(d.json)
 		if err != nil {
@@ -122,6 +129,7 @@ const (
 	docOther docClass = iota
 	docPolicy
 	docException
+	docValidating
 	docUnsupported
 )
 
@@ -132,6 +140,8 @@ func classify(apiVersion, kind string) docClass {
 		return docPolicy
 	case kind == "PolicyException" && isExceptionVersion(group, version):
 		return docException
+	case isValidatingKind(group, version, kind):
+		return docValidating
 	case group == "policies.kyverno.io":
 		return docUnsupported
 	}

@@ -60,6 +60,8 @@ type Resource struct {
 	Group, Version, Kind string
 	// Subresource of the request: "" for none, or e.g. "status", "exec".
 	Subresource string
+	// Resource is the plural resource name of the request ("pods"); when empty it is derived from Kind.
+	Resource string
 	// Name of the object (its generateName when the name is empty).
 	Name      string
 	Namespace string
