@@ -134,10 +134,15 @@ func knownResult(s string) bool {
 
 // skipReason returns why the entry's rows are not evaluated, or "".
 func (s *suite) skipReason(e *Result) string {
-	if kind := e.policyKindFlag(); kind != "" {
+	if kind := e.policyKindFlag(); kind != "" && !evaluatedKind(kind) {
 		return unsupportedKindReason + " (" + kind + ")"
 	}
 	return s.unsupported[policyName(e.Policy)]
+}
+
+// evaluatedKind reports whether rows flagged as being about a policy of kind are evaluated.
+func evaluatedKind(kind string) bool {
+	return kind == "ValidatingPolicy"
 }
 
 // policyName returns the name part of a policy reference "name" or "namespace/name".

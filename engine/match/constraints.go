@@ -25,6 +25,8 @@ type Constraints struct {
 type ResourceRule struct {
 	Groups, Versions, Resources []string
 	Operations                  []string
+	// Names, when set, are the only object names the rule selects (resourceNames).
+	Names []string
 	// Scope is "*" (default), "Cluster" or "Namespaced".
 	Scope string
 }
@@ -54,11 +56,7 @@ func CompileConstraints(m *admissionregistrationv1.MatchResources) (*Constraints
 func compileResourceRules(field string, in []admissionregistrationv1.NamedRuleWithOperations, errs []error) ([]ResourceRule, []error) {
 	out := make([]ResourceRule, 0, len(in))
 	for i, r := range in {
-		if len(r.ResourceNames) > 0 && field == "resourceRules" && len(r.Resources) == 0 {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("%s[%d].resources", field, i), Err: errors.New("required")})
-			continue
-		}
-		rr := ResourceRule{Groups: r.APIGroups, Versions: r.APIVersions, Resources: r.Resources, Scope: "*"}
+		rr := ResourceRule{Groups: r.APIGroups, Versions: r.APIVersions, Resources: r.Resources, Names: r.ResourceNames, Scope: "*"}
 		for _, op := range r.Operations {
 			rr.Operations = append(rr.Operations, string(op))
 		}
@@ -128,6 +126,9 @@ func (c *Constraints) namespaceMatches(r *Resource) bool {
 
 func (rr ResourceRule) matches(r *Resource, equivalent bool) bool {
 	if len(rr.Operations) > 0 && !containsOrStar(rr.Operations, r.Operation) {
+		return false
+	}
+	if len(rr.Names) > 0 && !slices.Contains(rr.Names, r.Name) {
 		return false
 	}
 	if !rr.scopeMatches(r) || !rr.resourceMatches(r) {
