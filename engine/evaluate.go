@@ -52,8 +52,7 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		}
 		rr.Action = r.ActionFor(in.resource.Namespace)
 		if ex := exceptionFor(opts.Exceptions, p, r, in); ex != nil && rr.Status != StatusSkip {
-			rr.Status, rr.Exception = StatusSkip, ex.Key()
-			rr.Message = "rule is skipped due to policy exception " + ex.Key()
+			rr = exempted(rr, ex)
 		}
 		res.Rules = append(res.Rules, rr)
 		if p.ApplyOne && rr.Status != StatusSkip {
@@ -61,6 +60,17 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		}
 	}
 	return res
+}
+
+// exempted turns the result of a rule an exception covers into a skip, or a pass for a CEL exception with
+// reportResult: pass.
+func exempted(rr RuleResult, ex *Exception) RuleResult {
+	rr.Status, rr.Exception = StatusSkip, ex.Key()
+	rr.Message = "rule is skipped due to policy exception " + ex.Key()
+	if ex.ReportsPass() {
+		rr.Status, rr.Message = StatusPass, "rule is passed due to policy exception "+ex.Key()
+	}
+	return rr
 }
 
 // evaluateRule runs one rule; applied is false when match/exclude do not select the resource.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
@@ -16,6 +17,8 @@ type Exception struct {
 	entries    []v1alpha1.Exception
 	match      *match.Matcher
 	conditions *conditionTree
+	// cel, when set, makes this a policies.kyverno.io PolicyException for CEL policies.
+	cel *celException
 }
 
 // Key returns "namespace/name".
@@ -39,6 +42,9 @@ func (e *Engine) CompileException(ex *v1alpha1.PolicyException) (*Exception, err
 
 // covers reports whether the exception names the policy rule.
 func (x *Exception) covers(p *Policy, r *Rule) bool {
+	if x.cel != nil || r.vpol != nil {
+		return x.cel != nil && r.vpol != nil && x.cel.coversPolicy(p, x.Namespace)
+	}
 	for _, en := range x.entries {
 		if en.PolicyName != p.Key() && en.PolicyName != p.Name {
 			continue
@@ -54,6 +60,9 @@ func (x *Exception) covers(p *Policy, r *Rule) bool {
 
 // applies reports whether the exception matches the input and its conditions hold.
 func (x *Exception) applies(in *Input) bool {
+	if x.cel != nil {
+		return x.cel.applies(context.Background(), in)
+	}
 	if !x.match.Matches(&in.resource) {
 		return false
 	}
@@ -69,3 +78,7 @@ func exceptionFor(list []*Exception, p *Policy, r *Rule, in *Input) *Exception {
 	}
 	return nil
 }
+
+// ReportsPass reports whether a result the exception exempts is reported as pass (a CEL exception with
+// reportResult: pass) rather than skip.
+func (x *Exception) ReportsPass() bool { return x.cel != nil && x.cel.reportPass }

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsjson "sigs.k8s.io/json"
 
+	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/manifest"
@@ -111,6 +112,13 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			return
 		}
 		set.Policies = append(set.Policies, p)
+	case docCELException:
+		x, field, err := l.loadCELException(d.json)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Exceptions = append(set.Exceptions, x)
 	case docException:
 		x, field, err := l.loadException(d.json)
 		if err != nil {
@@ -130,6 +138,7 @@ const (
 	docPolicy
 	docException
 	docValidating
+	docCELException
 	docUnsupported
 )
 
@@ -142,6 +151,8 @@ func classify(apiVersion, kind string) docClass {
 		return docException
 	case isValidatingKind(group, version, kind):
 		return docValidating
+	case kind == policiesv1.PolicyExceptionKind && group == policiesv1.GroupName && isPoliciesVersion(version):
+		return docCELException
 	case group == "policies.kyverno.io":
 		return docUnsupported
 	}

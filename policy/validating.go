@@ -66,3 +66,27 @@ func (l *Loader) compileValidating(kind string, meta *metav1.ObjectMeta, spec *p
 	}
 	return p, "", nil
 }
+
+func (l *Loader) loadCELException(data []byte) (*engine.Exception, string, error) {
+	var obj policiesv1.PolicyException
+	if field, err := decodeStrict(data, &obj); err != nil {
+		return nil, field, err
+	}
+	if obj.Namespace == "" {
+		obj.Namespace = "default"
+	}
+	x, err := l.CompileCELException(&obj)
+	if err != nil {
+		return nil, "", err
+	}
+	return x, "", nil
+}
+
+// CompileCELException compiles a policies.kyverno.io PolicyException object, as read from the API server.
+func (l *Loader) CompileCELException(obj *policiesv1.PolicyException) (*engine.Exception, error) {
+	x, err := l.eng.CompileCELException(obj)
+	if err != nil {
+		return nil, &LoadError{Kind: policiesv1.PolicyExceptionKind, Name: obj.Name, Err: err}
+	}
+	return x, nil
+}
