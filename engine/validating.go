@@ -90,7 +90,7 @@ func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, e
 		return nil, fmt.Errorf("matchConditions: %w", err)
 	}
 	body := &v1alpha1.CEL{Expressions: v.Spec.Validations, Variables: v.Spec.Variables, AuditAnnotations: v.Spec.AuditAnnotations}
-	if prog.program, err = c.Compile(body); err != nil {
+	if prog.program, err = c.Compile(body, cel.WithExpressionsField("validations")); err != nil {
 		return nil, err
 	}
 	r := &Rule{Name: v.Rule, Type: RuleValidate, action: p.Action, vpol: prog,

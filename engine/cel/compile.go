@@ -53,6 +53,13 @@ type CompileOption func(*compileOptions)
 
 type compileOptions struct {
 	message string
+	field   string // the name of the expressions list in error messages
+}
+
+// WithExpressionsField names the list of expressions in error messages: "validations" for a ValidatingPolicy,
+// whose list is spec.validations, where a validate.cel rule's is cel.expressions (the default).
+func WithExpressionsField(name string) CompileOption {
+	return func(o *compileOptions) { o.field = name }
 }
 
 // WithMessage sets the rule's `validate.message`, used for expressions that have neither message nor
@@ -71,7 +78,7 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	if len(spec.Expressions) == 0 && len(spec.AuditAnnotations) == 0 {
 		return nil, fmt.Errorf("compile CEL rule: expressions: at least one expression or audit annotation is required")
 	}
-	var o compileOptions
+	o := compileOptions{field: "expressions"}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -84,7 +91,7 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	if p.variables, err = compileVariables(envs, spec.Variables); err != nil {
 		return nil, err
 	}
-	if p.expressions, err = compileExpressions(envs, spec.Expressions, o.message); err != nil {
+	if p.expressions, err = compileExpressions(envs, spec.Expressions, o); err != nil {
 		return nil, err
 	}
 	if p.annotations, err = compileAnnotations(envs, spec.AuditAnnotations); err != nil {
@@ -117,20 +124,20 @@ func compileVariables(envs ruleEnvs, vars []admissionregistrationv1.Variable) ([
 	return out, nil
 }
 
-func compileExpressions(envs ruleEnvs, validations []admissionregistrationv1.Validation, ruleMessage string) ([]expression, error) {
+func compileExpressions(envs ruleEnvs, validations []admissionregistrationv1.Validation, o compileOptions) ([]expression, error) {
 	out := make([]expression, len(validations))
 	for i, v := range validations {
 		prog, _, err := envs.compile(v.Expression, cel.BoolType)
 		if err != nil {
-			return nil, fmt.Errorf("expressions[%d].expression: %w", i, err)
+			return nil, fmt.Errorf("%s[%d].expression: %w", o.field, i, err)
 		}
-		out[i] = expression{source: v.Expression, prog: prog, message: defaultMessage(v, ruleMessage)}
+		out[i] = expression{source: v.Expression, prog: prog, message: defaultMessage(v, o.message)}
 		if strings.TrimSpace(v.MessageExpression) == "" {
 			continue
 		}
 		msg, _, err := envs.compile(v.MessageExpression, cel.StringType)
 		if err != nil {
-			return nil, fmt.Errorf("expressions[%d].messageExpression: %w", i, err)
+			return nil, fmt.Errorf("%s[%d].messageExpression: %w", o.field, i, err)
 		}
 		out[i].messageProg = &msg
 	}
