@@ -39,6 +39,9 @@ type validatingProgram struct {
 	program     *cel.Program
 	// jsonMode is evaluation.mode JSON: the input is any JSON payload, selected whatever its kind.
 	jsonMode bool
+	// ignoreMatchErrors is failurePolicy Ignore: a match condition that cannot be evaluated leaves the request
+	// unselected, as in Kyverno; under Fail it is an error result.
+	ignoreMatchErrors bool
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
@@ -82,7 +85,8 @@ func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, e
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
 	}
-	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON}
+	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON,
+		ignoreMatchErrors: v.Spec.EffectiveFailurePolicy() == admissionregistrationv1.Ignore}
 	if prog.constraints, err = match.CompileConstraints(v.Spec.MatchConstraints); err != nil {
 		return nil, fmt.Errorf("matchConstraints: %w", err)
 	}
@@ -154,11 +158,15 @@ func (v *validatingProgram) selects(in *Input) bool {
 }
 
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:
-// not applied; an error: an error result), then the validations.
+// not applied; an error: an error result under failurePolicy Fail, not applied under Ignore), then the
+// validations.
 func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
 	v := r.vpol
 	ci := in.celInput()
 	ok, err := v.conditions.Match(ctx, ci)
+	if err != nil && v.ignoreMatchErrors {
+		return RuleResult{}, false
+	}
 	if err != nil {
 		return r.errorResult(fmt.Errorf("matchConditions: %w", err)), true
 	}

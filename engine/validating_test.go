@@ -65,6 +65,10 @@ func TestValidatingPolicyEvaluation(t *testing.T) {
 		{"matchConditions error: an error, never a pass", vpol("ValidatingPolicy", "v", noLatest+`  matchConditions:
   - {name: broken, expression: "object.metadata.labels.missing == 'x'"}
 `), engine.Request{Object: bad}, engine.StatusError, "matchConditions"},
+		{"matchConditions error under failurePolicy Ignore: not applied", vpol("ValidatingPolicy", "v", noLatest+`  failurePolicy: Ignore
+  matchConditions:
+  - {name: broken, expression: "object.metadata.labels.missing == 'x'"}
+`), engine.Request{Object: bad}, "", ""},
 		{"an evaluation error is an error", vpol("ValidatingPolicy", "v", `  validations:
   - expression: "object.spec.nothing.size() > 0"
 `), engine.Request{Object: good}, engine.StatusError, "no such key"},
