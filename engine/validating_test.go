@@ -243,3 +243,24 @@ func TestCELPolicyExceptionRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestCELPolicyExceptionExpires(t *testing.T) {
+	for _, tt := range []struct {
+		expiresAt string
+		want      engine.Status
+	}{{"2000-01-01T00:00:00Z", engine.StatusFail}, {"2999-01-01T00:00:00Z", engine.StatusSkip}} {
+		t.Run(tt.expiresAt, func(t *testing.T) {
+			doc := vpol("ValidatingPolicy", "v", noLatest) + `---
+apiVersion: policies.kyverno.io/v1
+kind: PolicyException
+metadata: {name: x, namespace: team}
+spec:
+  policyRefs: [{name: v, kind: ValidatingPolicy}]
+  expiresAt: "` + tt.expiresAt + `"
+`
+			res := validateOne(t, doc, engine.Request{Object: podIn("team", "bad", "x:latest")})
+			require.Len(t, res.Rules, 1)
+			assert.Equal(t, tt.want, res.Rules[0].Status)
+		})
+	}
+}

@@ -118,7 +118,9 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			fail(field, err)
 			return
 		}
-		set.Exceptions = append(set.Exceptions, x)
+		if x != nil { // nil: expired
+			set.Exceptions = append(set.Exceptions, x)
+		}
 	case docException:
 		x, field, err := l.loadException(d.json)
 		if err != nil {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -75,6 +76,9 @@ func (l *Loader) loadCELException(data []byte) (*engine.Exception, string, error
 	if obj.Namespace == "" {
 		obj.Namespace = "default"
 	}
+	if Expired(&obj, time.Now()) {
+		return nil, "", nil
+	}
 	x, err := l.CompileCELException(&obj)
 	if err != nil {
 		return nil, "", err
@@ -89,4 +93,9 @@ func (l *Loader) CompileCELException(obj *policiesv1.PolicyException) (*engine.E
 		return nil, &LoadError{Kind: policiesv1.PolicyExceptionKind, Name: obj.Name, Err: err}
 	}
 	return x, nil
+}
+
+// Expired reports whether a CEL PolicyException's expiresAt has passed at now: it then no longer applies.
+func Expired(obj *policiesv1.PolicyException, now time.Time) bool {
+	return obj.Spec.ExpiresAt != nil && !now.Before(obj.Spec.ExpiresAt.Time)
 }
