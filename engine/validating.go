@@ -154,7 +154,16 @@ func webhookOfValidating(spec *policiesv1.ValidatingPolicySpec) Webhook {
 // selects reports whether the program's matchConstraints select the input. Match conditions are checked when the
 // rule runs, so that an error among them is reported rather than taken for "not selected".
 func (v *validatingProgram) selects(in *Input) bool {
-	return v.jsonMode || v.constraints.Matches(&in.resource)
+	if v.jsonMode || in.req.Payload {
+		return v.jsonMode && in.req.Payload
+	}
+	return v.constraints.Matches(&in.resource)
+}
+
+// ValidatesJSON reports whether the policy validates JSON payloads (a ValidatingPolicy with evaluation.mode JSON)
+// rather than Kubernetes objects.
+func (p *Policy) ValidatesJSON() bool {
+	return len(p.Rules) > 0 && p.Rules[0].vpol != nil && p.Rules[0].vpol.jsonMode
 }
 
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:

@@ -87,7 +87,17 @@ spec:
   validations:
   - expression: "object.replicas <= 3"
     message: too many replicas
-`, engine.Request{Object: map[string]any{"replicas": int64(5)}}, engine.StatusFail, "too many replicas"},
+`, engine.Request{Object: map[string]any{"replicas": int64(5)}, Payload: true}, engine.StatusFail, "too many replicas"},
+		{"JSON mode does not select Kubernetes objects", `apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata: {name: j}
+spec:
+  evaluation: {mode: JSON}
+  validations:
+  - expression: "false"
+`, engine.Request{Object: bad}, "", ""},
+		{"a payload is not selected by a Kubernetes-mode policy", vpol("ValidatingPolicy", "v", noLatest),
+			engine.Request{Object: bad, Payload: true}, "", ""},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
