@@ -157,7 +157,7 @@ auditAnnotations:
 
 func TestAutogenValidatingRewritesEveryField(t *testing.T) {
 	tests := []struct {
-		config    string
+		config     string
 		spec, meta string
 	}{
 		{config: AutogenConfigDefaults, spec: "spec.template.spec", meta: "spec.template.metadata"},
