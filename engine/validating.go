@@ -45,7 +45,7 @@ type validatingProgram struct {
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
-// per variant. Every error names the field; all are returned joined.
+// per variant (its results carry the policy's name too, as in Kyverno's reports; Rule.Autogen marks them). Every error names the field; all are returned joined.
 func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 	spec := src.Spec
 	p := &Policy{
@@ -63,7 +63,7 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 		if err != nil {
 			field := "spec"
 			if i > 0 {
-				field = "status.autogen (" + v.Rule + ")"
+				field = fmt.Sprintf("autogen variant %d", i)
 			}
 			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 			continue

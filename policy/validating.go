@@ -2,6 +2,9 @@ package policy
 
 import (
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -60,6 +63,13 @@ func (l *Loader) compileValidating(kind string, meta *metav1.ObjectMeta, spec *p
 		if src.Namespace == "" {
 			src.Namespace = "default"
 		}
+	}
+	configs, err := AutogenValidating(spec)
+	if err != nil {
+		return nil, "spec.autogen", fmt.Errorf("autogen: %w", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(configs)) {
+		src.Variants = append(src.Variants, engine.ValidatingVariant{Rule: meta.Name, Spec: configs[name].Spec})
 	}
 	p, err := l.eng.CompileValidating(src)
 	if err != nil {
