@@ -154,8 +154,10 @@ func TestValidatingPolicySettings(t *testing.T) {
 	assert.True(t, p.Background)
 	assert.False(t, p.Runs(engine.StageValidate), "admission disabled")
 	assert.True(t, p.Runs(engine.StageScan))
-	require.Len(t, p.Rules, 1)
+	require.Len(t, p.Rules, 3, "the policy and its defaults and cronjobs variants")
 	assert.Equal(t, []string{"pods"}, p.Rules[0].Scope.Resources[0].Resources)
+	assert.Equal(t, "", p.Rules[0].Autogen)
+	assert.Equal(t, "v", p.Rules[1].Autogen)
 	assert.Empty(t, p.Rules[0].Scope.Kinds)
 }
 
