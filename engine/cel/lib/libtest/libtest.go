@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/cel-go/cel"
-		"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
 	"github.com/stretchr/testify/require"
 
