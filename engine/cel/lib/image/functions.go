@@ -84,7 +84,6 @@ func costs() (cel.EnvOption, cel.ProgramOption) {
 // Size implements traits.Sizer for the cost tracker: a reference is as large as its string form.
 func (r Reference) Size() ref.Val { return types.Int(len(r.String())) }
 
-
 func parse(arg ref.Val) ref.Val {
 	s, errVal := lib.String("parseImageReference", 0, arg)
 	if errVal != nil {
