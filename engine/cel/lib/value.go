@@ -2,6 +2,7 @@ package lib
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -154,3 +155,7 @@ func typeName(v ref.Val) string {
 	}
 	return v.Type().TypeName()
 }
+
+// ErrUnbound is the error of a call to a context-bound library when the evaluation binds no client for it: the
+// call fails, it never passes.
+var ErrUnbound = errors.New("no source of outside data is bound to this evaluation")
