@@ -21,6 +21,8 @@ type Program struct {
 	expressions []expression
 	annotations []annotation
 	cost        costModel
+	// libs binds the library variables; nil without Kyverno's libraries.
+	libs *libBinding
 	// pool recycles evaluations (see newEvaluation).
 	pool sync.Pool
 }
@@ -52,7 +54,8 @@ type annotation struct {
 type CompileOption func(*compileOptions)
 
 type compileOptions struct {
-	message string
+	message   string
+	namespace string
 }
 
 // WithMessage sets the rule's `validate.message`, used for expressions that have neither message nor
@@ -75,11 +78,11 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	for _, opt := range opts {
 		opt(&o)
 	}
-	envs, err := c.ruleEnvs(spec.ParamKind != nil)
+	envs, err := c.ruleEnvs(spec.ParamKind != nil, o.namespace)
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{varObjType: types.NewTypeValue(variablesTypeName,
+	p := &Program{libs: envs.libs, varObjType: types.NewTypeValue(variablesTypeName,
 		traits.IndexerType|traits.FieldTesterType|traits.IterableType)}
 	if p.variables, err = compileVariables(envs, spec.Variables); err != nil {
 		return nil, err
