@@ -34,11 +34,17 @@ func (f *fakeContext) PostResource(context.Context, resource.Query, map[string]a
 	return nil, errors.New("not served")
 }
 
-func (f *fakeContext) HTTPGet(context.Context, http.Request) (any, error) { return map[string]any{"ok": true}, nil }
+func (f *fakeContext) HTTPGet(context.Context, http.Request) (any, error) {
+	return map[string]any{"ok": true}, nil
+}
 
-func (f *fakeContext) HTTPPost(context.Context, http.Request) (any, error) { return nil, errors.New("not served") }
+func (f *fakeContext) HTTPPost(context.Context, http.Request) (any, error) {
+	return nil, errors.New("not served")
+}
 
-func (f *fakeContext) GlobalContext(context.Context, string, string) (any, error) { return nil, errors.New("none") }
+func (f *fakeContext) GlobalContext(context.Context, string, string) (any, error) {
+	return nil, errors.New("none")
+}
 
 func (f *fakeContext) ImageData(_ context.Context, ref string) (map[string]any, error) {
 	if d, ok := f.images[ref]; ok {
@@ -75,8 +81,8 @@ func TestKyvernoLibrariesCorpusExpression(t *testing.T) {
 	prog, err := c.Compile(staleImages())
 	require.NoError(t, err)
 	fc := &fakeContext{images: map[string]map[string]any{
-		"old:1": {"config": map[string]any{"created": "2019-01-01T00:00:00Z"}},
-		"new:1": {"config": map[string]any{"created": "2099-01-01T00:00:00Z"}},
+		"old:1":  {"config": map[string]any{"created": "2019-01-01T00:00:00Z"}},
+		"new:1":  {"config": map[string]any{"created": "2099-01-01T00:00:00Z"}},
 		"bare:1": {"config": map[string]any{}},
 	}}
 	tests := []struct {
