@@ -21,6 +21,8 @@ type Program struct {
 	expressions []expression
 	annotations []annotation
 	cost        costModel
+	// libs binds the library variables; nil without Kyverno's libraries.
+	libs *libBinding
 	// pool recycles evaluations (see newEvaluation).
 	pool sync.Pool
 }
@@ -52,8 +54,9 @@ type annotation struct {
 type CompileOption func(*compileOptions)
 
 type compileOptions struct {
-	message string
-	field   string // the name of the expressions list in error messages
+	message   string
+	namespace string
+	field     string // the name of the expressions list in error messages
 }
 
 // WithExpressionsField names the list of expressions in error messages: "validations" for a ValidatingPolicy,
@@ -82,11 +85,11 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	for _, opt := range opts {
 		opt(&o)
 	}
-	envs, err := c.ruleEnvs(spec.ParamKind != nil)
+	envs, err := c.ruleEnvs(spec.ParamKind != nil, o.namespace)
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{varObjType: types.NewTypeValue(variablesTypeName,
+	p := &Program{libs: envs.libs, varObjType: types.NewTypeValue(variablesTypeName,
 		traits.IndexerType|traits.FieldTesterType|traits.IterableType)}
 	if p.variables, err = compileVariables(envs, spec.Variables); err != nil {
 		return nil, err
