@@ -42,6 +42,8 @@ type validatingProgram struct {
 	// ignoreMatchErrors is failurePolicy Ignore: a match condition that cannot be evaluated leaves the request
 	// unselected, as in Kyverno; under Fail it is an error result.
 	ignoreMatchErrors bool
+	// namespace confines the CEL libraries' outside reads of a namespaced policy.
+	namespace string
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
@@ -81,20 +83,21 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 }
 
 func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, error) {
-	c, err := e.cel.get()
+	c, err := e.policyCEL.get()
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
 	}
 	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON,
-		ignoreMatchErrors: v.Spec.EffectiveFailurePolicy() == admissionregistrationv1.Ignore}
+		ignoreMatchErrors: v.Spec.EffectiveFailurePolicy() == admissionregistrationv1.Ignore, namespace: p.Namespace}
 	if prog.constraints, err = match.CompileConstraints(v.Spec.MatchConstraints); err != nil {
 		return nil, fmt.Errorf("matchConstraints: %w", err)
 	}
-	if prog.conditions, err = c.CompilePreconditions(v.Spec.MatchConditions); err != nil {
+	ns := cel.WithNamespace(p.Namespace)
+	if prog.conditions, err = c.CompilePreconditions(v.Spec.MatchConditions, ns); err != nil {
 		return nil, fmt.Errorf("matchConditions: %w", err)
 	}
 	body := &v1alpha1.CEL{Expressions: v.Spec.Validations, Variables: v.Spec.Variables, AuditAnnotations: v.Spec.AuditAnnotations}
-	if prog.program, err = c.Compile(body, cel.WithExpressionsField("validations")); err != nil {
+	if prog.program, err = c.Compile(body, cel.WithExpressionsField("validations"), ns); err != nil {
 		return nil, err
 	}
 	r := &Rule{Name: v.Rule, Type: RuleValidate, action: p.Action, vpol: prog,
@@ -172,6 +175,7 @@ func (p *Policy) ValidatesJSON() bool {
 func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
 	v := r.vpol
 	ci := in.celInput()
+	ci.Context = NewCELContext(loader, v.namespace)
 	ok, err := v.conditions.Match(ctx, ci)
 	if err != nil && v.ignoreMatchErrors {
 		return RuleResult{}, false
