@@ -39,6 +39,8 @@ type validatingProgram struct {
 	program     *cel.Program
 	// jsonMode is evaluation.mode JSON: the input is any JSON payload, selected whatever its kind.
 	jsonMode bool
+	// admission is set for a Kubernetes ValidatingAdmissionPolicy: its binding's match, params and failure policy.
+	admission *admissionBinding
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
@@ -150,7 +152,13 @@ func webhookOfValidating(spec *policiesv1.ValidatingPolicySpec) Webhook {
 // selects reports whether the program's matchConstraints select the input. Match conditions are checked when the
 // rule runs, so that an error among them is reported rather than taken for "not selected".
 func (v *validatingProgram) selects(in *Input) bool {
-	return v.jsonMode || v.constraints.Matches(&in.resource)
+	if v.jsonMode {
+		return true
+	}
+	if !v.constraints.Matches(&in.resource) {
+		return false
+	}
+	return v.admission == nil || v.admission.constraints == nil || v.admission.constraints.Matches(&in.resource)
 }
 
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:
@@ -160,10 +168,16 @@ func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loa
 	ci := in.celInput()
 	ok, err := v.conditions.Match(ctx, ci)
 	if err != nil {
+		if v.admission != nil && v.admission.ignoreErrors {
+			return RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "failurePolicy Ignore: matchConditions: " + err.Error()}, true
+		}
 		return r.errorResult(fmt.Errorf("matchConditions: %w", err)), true
 	}
 	if !ok {
 		return RuleResult{}, false
+	}
+	if v.admission != nil {
+		return e.validateAdmission(ctx, r, in, loader), true
 	}
 	res := v.program.Evaluate(ctx, ci)
 	out := RuleResult{Rule: r.Name, Type: r.Type, AuditAnnotations: res.AuditAnnotations}
