@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -24,6 +25,8 @@ const admissionGroupVersion = "admissionregistration.k8s.io/v1"
 type admissionDocs struct {
 	policies []admissionDoc[admissionregistrationv1.ValidatingAdmissionPolicy]
 	bindings []admissionDoc[admissionregistrationv1.ValidatingAdmissionPolicyBinding]
+	// brokenFor names the policies of bindings that failed to load: those policies are not evaluated alone.
+	brokenFor []string
 }
 
 type admissionDoc[T any] struct {
@@ -49,6 +52,14 @@ func (l *Loader) readAdmission(set *Set, d document, tm typeMeta) (string, error
 	}
 	var obj admissionregistrationv1.ValidatingAdmissionPolicyBinding
 	if field, err := decodeStrict(d.json, &obj); err != nil {
+		var named struct {
+			Spec struct {
+				PolicyName string `json:"policyName"`
+			} `json:"spec"`
+		}
+		if json.Unmarshal(d.json, &named) == nil && named.Spec.PolicyName != "" {
+			set.admission.brokenFor = append(set.admission.brokenFor, named.Spec.PolicyName)
+		}
 		return field, err
 	}
 	if obj.Spec.PolicyName == "" {
@@ -63,6 +74,9 @@ func (l *Loader) readAdmission(set *Set, d document, tm typeMeta) (string, error
 func (l *Loader) pairAdmission(set *Set) {
 	byName := map[string]*admissionregistrationv1.ValidatingAdmissionPolicy{}
 	bound := map[string]bool{}
+	for _, name := range set.admission.brokenFor {
+		bound[name] = true
+	}
 	for _, p := range set.admission.policies {
 		byName[p.obj.Name] = p.obj
 	}

@@ -91,6 +91,7 @@ func (s *Set) merge(o *Set) {
 	s.Errors = append(s.Errors, o.Errors...)
 	s.admission.policies = append(s.admission.policies, o.admission.policies...)
 	s.admission.bindings = append(s.admission.bindings, o.admission.bindings...)
+	s.admission.brokenFor = append(s.admission.brokenFor, o.admission.brokenFor...)
 }
 
 type typeMeta struct {
