@@ -28,7 +28,9 @@ func (paramLoader) Call(context.Context, engine.APICall) (any, error) { return n
 func (paramLoader) ImageData(context.Context, string) (map[string]any, error) {
 	return nil, errors.New("none")
 }
-func (paramLoader) GlobalContext(context.Context, string) (any, error) { return nil, errors.New("none") }
+func (paramLoader) GlobalContext(context.Context, string) (any, error) {
+	return nil, errors.New("none")
+}
 func (paramLoader) Resource(context.Context, engine.ResourceQuery) (map[string]any, error) {
 	return nil, errors.New("none")
 }
