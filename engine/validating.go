@@ -161,6 +161,17 @@ func (v *validatingProgram) selects(in *Input) bool {
 	return v.admission == nil || v.admission.constraints == nil || v.admission.constraints.Matches(&in.resource)
 }
 
+// MatchConditionsHold reports whether the matchConditions of a ValidatingPolicy or ValidatingAdmissionPolicy rule
+// hold on the input (true for other rules, and when a condition fails to evaluate, which gives an error result), so
+// that callers can say why a selected rule gave no result.
+func (r *Rule) MatchConditionsHold(in *Input) bool {
+	if r.vpol == nil {
+		return true
+	}
+	ok, err := r.vpol.conditions.Match(context.Background(), in.celInput())
+	return err != nil || ok
+}
+
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:
 // not applied; an error: an error result), then the validations.
 func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
