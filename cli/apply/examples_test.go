@@ -16,3 +16,15 @@ func TestExampleDisallowPrivilegedCoversEphemeralContainers(t *testing.T) {
 	require.NoError(t, err, stderr.String())
 	assert.Contains(t, stdout.String(), "fail: 1", stdout.String())
 }
+
+// The ValidatingAdmissionPolicy example of docs/validating-admission-policy.md: the binding's params cap replicas at 5.
+func TestExampleAdmissionPolicy(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code, err := Run(t.Context(), Options{PolicyPaths: []string{"../../examples/vap/policy.yaml"},
+		ResourcePaths: []string{"../../examples/vap/resources.yaml", "../../examples/vap/params.yaml"},
+		ValuesFile:    "../../examples/vap/values.yaml", Output: "table"}, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout.String(), "max-replicas  max-replicas-test  Deployment/default/large  fail    replicas must be at most 5")
+	assert.Contains(t, stdout.String(), "pass: 1, fail: 1")
+}
