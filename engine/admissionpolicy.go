@@ -29,7 +29,8 @@ type admissionBinding struct {
 	constraints *match.Constraints // nil: the binding does not narrow the policy's match
 	paramKind   *admissionregistrationv1.ParamKind
 	paramRef    *admissionregistrationv1.ParamRef
-	// ignoreErrors is failurePolicy Ignore: an error is reported as a skip, as the API server admits the request.
+	// ignoreErrors is failurePolicy Ignore: an error stays an error result, as Kyverno's CLI reports it, and its
+	// message says that the API server would admit the request.
 	ignoreErrors bool
 }
 
@@ -156,9 +157,11 @@ func checkAdmissionPolicy(vap *admissionregistrationv1.ValidatingAdmissionPolicy
 	return errs
 }
 
+// ignoredPrefix starts the message of an error under failurePolicy Ignore.
+const ignoredPrefix = "failurePolicy Ignore (the API server admits the request): "
+
 // validateAdmission runs a ValidatingAdmissionPolicy rule: the validations once per param object (once without
-// params when the binding has no paramRef), failing on the first that fails. Under failurePolicy Ignore an error
-// becomes a skip.
+// params when the binding has no paramRef), failing on the first that fails.
 func (e *Engine) validateAdmission(ctx context.Context, r *Rule, in *Input, loader Loader) RuleResult {
 	a := r.vpol.admission
 	out := RuleResult{Rule: r.Name, Type: r.Type}
@@ -181,7 +184,7 @@ func (e *Engine) validateAdmission(ctx context.Context, r *Rule, in *Input, load
 		}
 	}
 	if out.Status == StatusError && a.ignoreErrors {
-		out.Status, out.Message = StatusSkip, "failurePolicy Ignore: "+out.Message
+		out.Message = ignoredPrefix + out.Message
 	}
 	return out
 }

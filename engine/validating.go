@@ -180,7 +180,7 @@ func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loa
 	ok, err := v.conditions.Match(ctx, ci)
 	if err != nil {
 		if v.admission != nil && v.admission.ignoreErrors {
-			return RuleResult{Rule: r.Name, Type: r.Type, Status: StatusSkip, Message: "failurePolicy Ignore: matchConditions: " + err.Error()}, true
+			return r.errorResult(fmt.Errorf("%smatchConditions: %w", ignoredPrefix, err)), true
 		}
 		return r.errorResult(fmt.Errorf("matchConditions: %w", err)), true
 	}
