@@ -17,11 +17,11 @@ import (
 // AdmissionPolicyKind is the kind of the compiled policies of Kubernetes ValidatingAdmissionPolicies.
 const AdmissionPolicyKind = "ValidatingAdmissionPolicy"
 
-// AdmissionPolicySource is a Kubernetes ValidatingAdmissionPolicy with one of its bindings, or alone (Binding nil:
-// the policy is evaluated with its own match constraints and the Deny action, as Kyverno's CLI does).
+// AdmissionPolicySource is a Kubernetes ValidatingAdmissionPolicy with its bindings. Without bindings the policy
+// is evaluated with its own match constraints and the Deny action, as Kyverno's CLI does.
 type AdmissionPolicySource struct {
-	Policy  *admissionregistrationv1.ValidatingAdmissionPolicy
-	Binding *admissionregistrationv1.ValidatingAdmissionPolicyBinding
+	Policy   *admissionregistrationv1.ValidatingAdmissionPolicy
+	Bindings []*admissionregistrationv1.ValidatingAdmissionPolicyBinding
 }
 
 // admissionBinding is what a binding adds to a validating program: its match resources and its params.
@@ -34,32 +34,36 @@ type admissionBinding struct {
 	ignoreErrors bool
 }
 
-// CompileAdmissionPolicy compiles a ValidatingAdmissionPolicy and one binding into a policy named after the
-// ValidatingAdmissionPolicy, with one rule named after the binding (after the policy when there is none). One
-// engine.Policy per binding, because validationActions and params are the binding's.
+// CompileAdmissionPolicy compiles a ValidatingAdmissionPolicy into a policy of its name with one rule per binding,
+// named after the binding, each with the binding's validationActions (one rule named after the policy when there is
+// no binding). The policy enforces when a binding denies, and warns when one warns.
 func (e *Engine) CompileAdmissionPolicy(src AdmissionPolicySource) (*Policy, error) {
 	vap := src.Policy
-	acts := []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}
-	rule := vap.Name
-	if src.Binding != nil {
-		acts, rule = src.Binding.Spec.ValidationActions, src.Binding.Name
-	}
 	p := &Policy{
-		Kind: AdmissionPolicyKind, Name: vap.Name, Annotations: vap.Annotations,
-		Action: actionOfValidating(acts), Warn: slices.Contains(acts, admissionregistrationv1.Warn),
+		Kind: AdmissionPolicyKind, Name: vap.Name, Annotations: vap.Annotations, Action: ActionAudit,
 		Background: true, Admission: true,
 		Webhook: Webhook{FailurePolicy: string(failurePolicyOf(vap)), TimeoutSeconds: 10},
 	}
-	errs := checkAdmissionPolicy(vap, src.Binding, acts)
-	r, err := e.compileAdmissionRule(rule, p, src)
-	if err != nil {
-		errs = append(errs, err)
+	errs := checkAdmissionPolicy(vap)
+	bindings := src.Bindings
+	if len(bindings) == 0 {
+		bindings = []*admissionregistrationv1.ValidatingAdmissionPolicyBinding{nil}
+	}
+	for _, b := range bindings {
+		r, err := e.compileAdmissionRule(p, vap, b)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if r.action == ActionEnforce {
+			p.Action = ActionEnforce
+		}
+		p.Rules = append(p.Rules, r)
+		p.stages |= r.stages
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	p.Rules = []*Rule{r}
-	p.stages = r.stages
 	return p, nil
 }
 
@@ -70,18 +74,40 @@ func failurePolicyOf(vap *admissionregistrationv1.ValidatingAdmissionPolicy) adm
 	return admissionregistrationv1.Fail
 }
 
-func (e *Engine) compileAdmissionRule(name string, p *Policy, src AdmissionPolicySource) (*Rule, error) {
+func (e *Engine) compileAdmissionRule(p *Policy, vap *admissionregistrationv1.ValidatingAdmissionPolicy,
+	b *admissionregistrationv1.ValidatingAdmissionPolicyBinding) (*Rule, error) {
+	acts, name := []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}, vap.Name
+	if b != nil {
+		acts, name = b.Spec.ValidationActions, b.Name
+		if err := checkBinding(vap, b, acts); err != nil {
+			return nil, err
+		}
+	}
+	prog, err := e.compileAdmissionProgram(vap, b)
+	if err != nil {
+		return nil, err
+	}
+	p.Warn = p.Warn || slices.Contains(acts, admissionregistrationv1.Warn)
+	r := &Rule{Name: name, Type: RuleValidate, action: actionOfValidating(acts), vpol: prog,
+		passMessage: "validating admission policy " + p.Name + " passed.",
+		Scope:       Scope{Resources: prog.constraints.Rules()}}
+	r.stages = stagesOf(p, r)
+	return r, nil
+}
+
+func (e *Engine) compileAdmissionProgram(vap *admissionregistrationv1.ValidatingAdmissionPolicy,
+	b *admissionregistrationv1.ValidatingAdmissionPolicyBinding) (*validatingProgram, error) {
 	c, err := e.cel.get()
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
 	}
-	spec := &src.Policy.Spec
+	spec := &vap.Spec
 	prog := &validatingProgram{admission: &admissionBinding{paramKind: spec.ParamKind,
-		ignoreErrors: failurePolicyOf(src.Policy) == admissionregistrationv1.Ignore}}
+		ignoreErrors: failurePolicyOf(vap) == admissionregistrationv1.Ignore}}
 	if prog.constraints, err = match.CompileConstraints(spec.MatchConstraints); err != nil {
 		return nil, fmt.Errorf("spec.matchConstraints: %w", err)
 	}
-	if b := src.Binding; b != nil {
+	if b != nil {
 		prog.admission.paramRef = b.Spec.ParamRef
 		if prog.admission.constraints, err = compileBindingMatch(b.Spec.MatchResources); err != nil {
 			return nil, fmt.Errorf("binding %s: spec.matchResources: %w", b.Name, err)
@@ -95,11 +121,7 @@ func (e *Engine) compileAdmissionRule(name string, p *Policy, src AdmissionPolic
 	if prog.program, err = c.Compile(body); err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
-	r := &Rule{Name: name, Type: RuleValidate, action: p.Action, vpol: prog,
-		passMessage: "validating admission policy " + p.Name + " passed.",
-		Scope:       Scope{Resources: prog.constraints.Rules()}}
-	r.stages = stagesOf(p, r)
-	return r, nil
+	return prog, nil
 }
 
 // compileBindingMatch compiles a binding's matchResources. Without resourceRules a binding does not constrain the
@@ -119,10 +141,8 @@ func compileBindingMatch(m *admissionregistrationv1.MatchResources) (*match.Cons
 	return match.CompileConstraints(m)
 }
 
-// checkAdmissionPolicy checks what the API server's validation would: a match, known actions, a params kind
-// for a paramRef, and a paramRef naming an object by name or selector.
-func checkAdmissionPolicy(vap *admissionregistrationv1.ValidatingAdmissionPolicy,
-	b *admissionregistrationv1.ValidatingAdmissionPolicyBinding, acts []admissionregistrationv1.ValidationAction) []error {
+// checkAdmissionPolicy checks what the API server's validation would of the policy: a name and a match.
+func checkAdmissionPolicy(vap *admissionregistrationv1.ValidatingAdmissionPolicy) []error {
 	var errs []error
 	if vap.Name == "" {
 		errs = append(errs, errors.New("metadata.name: required"))
@@ -130,31 +150,39 @@ func checkAdmissionPolicy(vap *admissionregistrationv1.ValidatingAdmissionPolicy
 	if m := vap.Spec.MatchConstraints; m == nil || len(m.ResourceRules) == 0 {
 		errs = append(errs, errors.New("spec.matchConstraints.resourceRules: required"))
 	}
-	if b == nil {
-		return errs
-	}
+	return errs
+}
+
+// checkBinding checks a binding as the API server would: known actions, not Deny with Warn, a params kind for a
+// paramRef, and a paramRef naming its object by name or by selector.
+func checkBinding(vap *admissionregistrationv1.ValidatingAdmissionPolicy,
+	b *admissionregistrationv1.ValidatingAdmissionPolicyBinding, acts []admissionregistrationv1.ValidationAction) error {
+	var errs []error
 	if len(acts) == 0 {
-		errs = append(errs, fmt.Errorf("binding %s: spec.validationActions: required", b.Name))
+		errs = append(errs, errors.New("spec.validationActions: required"))
 	}
 	if slices.Contains(acts, admissionregistrationv1.Deny) && slices.Contains(acts, admissionregistrationv1.Warn) {
-		errs = append(errs, fmt.Errorf("binding %s: spec.validationActions: Deny and Warn may not be used together", b.Name))
+		errs = append(errs, errors.New("spec.validationActions: Deny and Warn may not be used together"))
 	}
 	for i, a := range acts {
 		switch a {
 		case admissionregistrationv1.Deny, admissionregistrationv1.Warn, admissionregistrationv1.Audit:
 		default:
-			errs = append(errs, fmt.Errorf("binding %s: spec.validationActions[%d]: %q is not Deny, Audit or Warn", b.Name, i, a))
+			errs = append(errs, fmt.Errorf("spec.validationActions[%d]: %q is not Deny, Audit or Warn", i, a))
 		}
 	}
 	if ref := b.Spec.ParamRef; ref != nil {
 		switch {
 		case vap.Spec.ParamKind == nil:
-			errs = append(errs, fmt.Errorf("binding %s: spec.paramRef: the policy has no spec.paramKind", b.Name))
+			errs = append(errs, errors.New("spec.paramRef: the policy has no spec.paramKind"))
 		case (ref.Name == "") == (ref.Selector == nil):
-			errs = append(errs, fmt.Errorf("binding %s: spec.paramRef: exactly one of name and selector is required", b.Name))
+			errs = append(errs, errors.New("spec.paramRef: exactly one of name and selector is required"))
 		}
 	}
-	return errs
+	if len(errs) > 0 {
+		return fmt.Errorf("binding %s: %w", b.Name, errors.Join(errs...))
+	}
+	return nil
 }
 
 // ignoredPrefix starts the message of an error under failurePolicy Ignore.

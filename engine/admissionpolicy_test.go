@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -178,6 +179,39 @@ func TestAdmissionPolicyEvaluation(t *testing.T) {
 			assert.Equal(t, tt.warn, p.Warn)
 		})
 	}
+}
+
+// Each binding is one rule of the policy, with its own match and action.
+func TestAdmissionPolicyBindingsAreRules(t *testing.T) {
+	docs := vapPlain + binding("  validationActions: [Deny]\n  matchResources:\n    namespaceSelector: {matchLabels: {env: prod}}\n") +
+		replaceName(binding("  validationActions: [Warn]\n"), "b", "warn-everywhere")
+	e := engine.New()
+	set := policy.NewLoader(e, policy.WithAdmissionPolicies()).LoadBytes("vap.yaml", []byte(docs))
+	require.Empty(t, set.Errors)
+	require.Len(t, set.Policies, 1)
+	p := set.Policies[0]
+	assert.Equal(t, engine.ActionEnforce, p.Action)
+	assert.True(t, p.Warn)
+	tests := []struct {
+		nsLabels map[string]string
+		want     map[string]engine.Action // rule -> action of its failing result
+	}{
+		{map[string]string{"env": "prod"}, map[string]engine.Action{"b": engine.ActionEnforce, "warn-everywhere": engine.ActionAudit}},
+		{map[string]string{"env": "dev"}, map[string]engine.Action{"warn-everywhere": engine.ActionAudit}},
+	}
+	for _, tt := range tests {
+		in := engine.NewInput(engine.Request{Object: deployment("shop", 9, "web"), NamespaceLabels: tt.nsLabels})
+		got := map[string]engine.Action{}
+		for _, rr := range e.Validate(context.Background(), p, in, engine.EvalOptions{}).Rules {
+			assert.Equal(t, engine.StatusFail, rr.Status)
+			got[rr.Rule] = rr.Action
+		}
+		assert.Equal(t, tt.want, got, tt.nsLabels)
+	}
+}
+
+func replaceName(doc, from, to string) string {
+	return strings.Replace(doc, "metadata: {name: "+from+"}", "metadata: {name: "+to+"}", 1)
 }
 
 func vapIgnore(doc string) string {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -63,46 +64,46 @@ func (l *Loader) readAdmission(set *Set, d document, tm typeMeta) (string, error
 		return field, err
 	}
 	if obj.Spec.PolicyName == "" {
-		return "spec.policyName", fmt.Errorf("required")
+		return "spec.policyName", errors.New("required")
 	}
 	set.admission.bindings = append(set.admission.bindings, admissionDoc[admissionregistrationv1.ValidatingAdmissionPolicyBinding]{d.file, d.index, &obj})
 	return "", nil
 }
 
-// pairAdmission compiles every binding with the policy it names (an error when there is none) and every policy
-// no binding names on its own, as Kyverno's CLI evaluates it.
+// pairAdmission compiles every policy with the bindings that name it (alone when none does, as Kyverno's CLI
+// evaluates it); a binding naming no loaded policy is an error, and so is a policy whose binding failed to load.
 func (l *Loader) pairAdmission(set *Set) {
-	byName := map[string]*admissionregistrationv1.ValidatingAdmissionPolicy{}
-	bound := map[string]bool{}
-	for _, name := range set.admission.brokenFor {
-		bound[name] = true
-	}
+	bindings := map[string][]*admissionregistrationv1.ValidatingAdmissionPolicyBinding{}
+	known := map[string]bool{}
 	for _, p := range set.admission.policies {
-		byName[p.obj.Name] = p.obj
+		known[p.obj.Name] = true
 	}
 	for _, b := range set.admission.bindings {
-		vap := byName[b.obj.Spec.PolicyName]
-		if vap == nil {
+		if !known[b.obj.Spec.PolicyName] {
 			set.Errors = append(set.Errors, &LoadError{File: b.file, Document: b.index, Kind: b.obj.Kind, Name: b.obj.Name,
 				Field: "spec.policyName", Err: fmt.Errorf("ValidatingAdmissionPolicy %q not found in the policy files", b.obj.Spec.PolicyName)})
 			continue
 		}
-		bound[vap.Name] = true
-		l.compileAdmission(set, b.file, b.index, engine.AdmissionPolicySource{Policy: vap, Binding: b.obj})
+		bindings[b.obj.Spec.PolicyName] = append(bindings[b.obj.Spec.PolicyName], b.obj)
+	}
+	broken := map[string]bool{}
+	for _, name := range set.admission.brokenFor {
+		broken[name] = true
 	}
 	for _, p := range set.admission.policies {
-		if !bound[p.obj.Name] {
-			l.compileAdmission(set, p.file, p.index, engine.AdmissionPolicySource{Policy: p.obj})
+		le := &LoadError{File: p.file, Document: p.index, Kind: "ValidatingAdmissionPolicy", Name: p.obj.Name}
+		if broken[p.obj.Name] {
+			le.Err = errors.New("not evaluated: one of its bindings failed to load")
+			set.Errors = append(set.Errors, le)
+			continue
 		}
+		compiled, err := l.eng.CompileAdmissionPolicy(engine.AdmissionPolicySource{Policy: p.obj, Bindings: bindings[p.obj.Name]})
+		if err != nil {
+			le.Err = err
+			set.Errors = append(set.Errors, le)
+			continue
+		}
+		set.Policies = append(set.Policies, compiled)
 	}
 	set.admission = admissionDocs{}
-}
-
-func (l *Loader) compileAdmission(set *Set, file string, index int, src engine.AdmissionPolicySource) {
-	p, err := l.eng.CompileAdmissionPolicy(src)
-	if err != nil {
-		set.Errors = append(set.Errors, &LoadError{File: file, Document: index, Kind: "ValidatingAdmissionPolicy", Name: src.Policy.Name, Err: err})
-		return
-	}
-	set.Policies = append(set.Policies, p)
 }
