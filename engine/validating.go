@@ -44,6 +44,8 @@ type validatingProgram struct {
 	ignoreMatchErrors bool
 	// namespace confines the CEL libraries' outside reads of a namespaced policy.
 	namespace string
+	// admission is set for a Kubernetes ValidatingAdmissionPolicy: its binding's match, params and failure policy.
+	admission *admissionBinding
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
@@ -160,13 +162,27 @@ func (v *validatingProgram) selects(in *Input) bool {
 	if v.jsonMode || in.req.Payload {
 		return v.jsonMode && in.req.Payload
 	}
-	return v.constraints.Matches(&in.resource)
+	if !v.constraints.Matches(&in.resource) {
+		return false
+	}
+	return v.admission == nil || v.admission.constraints == nil || v.admission.constraints.Matches(&in.resource)
 }
 
 // ValidatesJSON reports whether the policy validates JSON payloads (a ValidatingPolicy with evaluation.mode JSON)
 // rather than Kubernetes objects.
 func (p *Policy) ValidatesJSON() bool {
 	return len(p.Rules) > 0 && p.Rules[0].vpol != nil && p.Rules[0].vpol.jsonMode
+}
+
+// MatchConditionsHold reports whether the matchConditions of a ValidatingPolicy or ValidatingAdmissionPolicy rule
+// hold on the input (true for other rules, and when a condition fails to evaluate, which gives an error result), so
+// that callers can say why a selected rule gave no result.
+func (r *Rule) MatchConditionsHold(in *Input) bool {
+	if r.vpol == nil {
+		return true
+	}
+	ok, err := r.vpol.conditions.Match(context.Background(), in.celInput())
+	return err != nil || ok
 }
 
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:
@@ -181,10 +197,16 @@ func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loa
 		return RuleResult{}, false
 	}
 	if err != nil {
+		if v.admission != nil && v.admission.ignoreErrors {
+			return r.errorResult(fmt.Errorf("%smatchConditions: %w", ignoredPrefix, err)), true
+		}
 		return r.errorResult(fmt.Errorf("matchConditions: %w", err)), true
 	}
 	if !ok {
 		return RuleResult{}, false
+	}
+	if v.admission != nil {
+		return e.validateAdmission(ctx, r, in, loader), true
 	}
 	res := v.program.Evaluate(ctx, ci)
 	out := RuleResult{Rule: r.Name, Type: r.Type, AuditAnnotations: res.AuditAnnotations}

@@ -22,6 +22,8 @@ type Set struct {
 	Policies   []*engine.Policy
 	Exceptions []*engine.Exception
 	Errors     []*LoadError
+	// admission holds ValidatingAdmissionPolicies and bindings not yet paired (WithAdmissionPolicies).
+	admission admissionDocs
 }
 
 // Loader reads and compiles policy documents with one engine.
@@ -29,10 +31,18 @@ type Loader struct {
 	eng *engine.Engine
 	// Limits bound the files LoadPaths reads and every document (manifest.Limits; zero fields take the defaults).
 	Limits manifest.Limits
+	// admissionPolicies: read ValidatingAdmissionPolicies and bindings (WithAdmissionPolicies).
+	admissionPolicies bool
 }
 
 // NewLoader returns a Loader that compiles with e.
-func NewLoader(e *engine.Engine) *Loader { return &Loader{eng: e} }
+func NewLoader(e *engine.Engine, opts ...LoaderOption) *Loader {
+	l := &Loader{eng: e}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
+}
 
 // LoadPaths loads every YAML file named, walking folders recursively. Documents that are not policies or exceptions
 // are ignored. Files are read and compiled concurrently (up to GOMAXPROCS at a time) and merged in order, so the
@@ -53,6 +63,7 @@ func (l *Loader) LoadPaths(ctx context.Context, paths ...string) *Set {
 			break
 		}
 	}
+	l.pairAdmission(set)
 	return set
 }
 
@@ -67,7 +78,9 @@ func (l *Loader) loadFile(ctx context.Context, f string) *Set {
 
 // LoadBytes loads the documents of one file.
 func (l *Loader) LoadBytes(file string, data []byte) *Set {
-	return l.loadBytes(context.Background(), file, data)
+	set := l.loadBytes(context.Background(), file, data)
+	l.pairAdmission(set)
+	return set
 }
 
 func (l *Loader) loadBytes(ctx context.Context, file string, data []byte) *Set {
@@ -87,6 +100,9 @@ func (s *Set) merge(o *Set) {
 	s.Policies = append(s.Policies, o.Policies...)
 	s.Exceptions = append(s.Exceptions, o.Exceptions...)
 	s.Errors = append(s.Errors, o.Errors...)
+	s.admission.policies = append(s.admission.policies, o.admission.policies...)
+	s.admission.bindings = append(s.admission.bindings, o.admission.bindings...)
+	s.admission.brokenFor = append(s.admission.brokenFor, o.admission.brokenFor...)
 }
 
 type typeMeta struct {
@@ -106,6 +122,12 @@ func (l *Loader) loadDocument(set *Set, d document) {
 	}
 	fail := func(field string, err error) {
 		set.Errors = append(set.Errors, &LoadError{File: d.file, Document: d.index, Kind: tm.Kind, Name: tm.Metadata.Name, Field: field, Err: err})
+	}
+	if l.isAdmissionKind(tm.APIVersion, tm.Kind) {
+		if field, err := l.readAdmission(set, d, tm); err != nil {
+			fail(field, err)
+		}
+		return
 	}
 	switch classify(tm.APIVersion, tm.Kind) {
 	case docPolicy:

@@ -122,7 +122,7 @@ func load(ctx context.Context, e *engine.Engine, o Options, stderr io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	loader := policy.NewLoader(e)
+	loader := policy.NewLoader(e, policy.WithAdmissionPolicies())
 	loader.Limits = o.Limits
 	set := loader.LoadPaths(ctx, o.PolicyPaths...)
 	if ctx.Err() != nil {

@@ -45,3 +45,15 @@ func TestExampleJSONPayloads(t *testing.T) {
 	assert.NotContains(t, out, "disallow-latest-tag")
 	assert.Contains(t, out, "pass: 1, fail: 1, warn: 0, error: 0, skip: 0")
 }
+
+// The ValidatingAdmissionPolicy example of docs/validating-admission-policy.md: the binding's params cap replicas at 5.
+func TestExampleAdmissionPolicy(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code, err := Run(t.Context(), Options{PolicyPaths: []string{"../../examples/vap/policy.yaml"},
+		ResourcePaths: []string{"../../examples/vap/resources.yaml", "../../examples/vap/params.yaml"},
+		ValuesFile:    "../../examples/vap/values.yaml", Output: "table"}, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout.String(), "max-replicas  max-replicas-test  Deployment/default/large  fail    replicas must be at most 5")
+	assert.Contains(t, stdout.String(), "pass: 1, fail: 1")
+}

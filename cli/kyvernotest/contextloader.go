@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,6 +34,7 @@ func NewContextLoader(objects []map[string]any, ctxFile *Context) *ContextLoader
 	l.objects = objects
 	if ctxFile != nil {
 		l.addConfigMaps(ctxFile.Spec.Resources)
+		l.objects = slices.Concat(objects, ctxFile.Spec.Resources)
 		for _, img := range ctxFile.Spec.Images {
 			data := img.toContextData()
 			for _, ref := range []string{img.Image, img.ResolvedImage} {

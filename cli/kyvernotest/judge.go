@@ -91,6 +91,9 @@ func notAppliedReason(p *engine.Policy, rule string, r *loadedResource) notAppli
 			continue
 		}
 		found = true
+		if pr.Selects(in) && !pr.MatchConditionsHold(in) {
+			return notApplied{text: "the policy's matchConditions do not hold"}
+		}
 		if pr.Selects(in) {
 			return notApplied{text: "an earlier rule applied (applyRules: One)"}
 		}

@@ -159,7 +159,7 @@ func TestSkipReason(t *testing.T) {
 	s := resourcesSuite()
 	assert.Equal(t, unsupportedKindReason+" (ValidatingPolicy)", s.skipReason(&Result{Policy: "vpol"}))
 	assert.Equal(t, unsupportedKindReason+" (MutatingPolicy)", s.skipReason(&Result{Policy: "pol", IsMutatingPolicy: true}))
-	assert.Equal(t, unsupportedKindReason+" (ValidatingAdmissionPolicy)", s.skipReason(&Result{Policy: "x", IsValidatingAdmissionPolicy: true}))
+	assert.Empty(t, s.skipReason(&Result{Policy: "x", IsValidatingAdmissionPolicy: true}), "ValidatingAdmissionPolicy rows are evaluated")
 	assert.Empty(t, s.skipReason(&Result{Policy: "pol"}))
 }
 

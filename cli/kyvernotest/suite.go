@@ -89,7 +89,7 @@ func loadSuite(ctx context.Context, e *engine.Engine, lim manifest.Limits, path 
 		s.fatal = err
 		return s
 	}
-	loader := policy.NewLoader(e)
+	loader := policy.NewLoader(e, policy.WithAdmissionPolicies())
 	loader.Limits = lim
 	exceptions := s.loadPolicies(ctx, loader)
 	objects := append(s.loadResources(), s.loadCloneSources()...)
