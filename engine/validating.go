@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
@@ -44,8 +45,27 @@ type validatingProgram struct {
 	ignoreMatchErrors bool
 	// namespace confines the CEL libraries' outside reads of a namespaced policy.
 	namespace string
+	// lazy, when set, compiles conditions and program on first use: the Pod-controller variants of a policy, whose
+	// CEL is the policy's own with paths moved, are compiled only once a controller is evaluated.
+	lazy *lazyCEL
 	// admission is set for a Kubernetes ValidatingAdmissionPolicy: its binding's match, params and failure policy.
 	admission *admissionBinding
+}
+
+// lazyCEL compiles a variant's CEL once, on first use; an error is the variant's error result, never a pass.
+type lazyCEL struct {
+	once  sync.Once
+	build func(*validatingProgram) error
+	err   error
+}
+
+// compiled makes sure the program's CEL is compiled and returns the compile error, if any.
+func (v *validatingProgram) compiled() error {
+	if v.lazy == nil {
+		return nil
+	}
+	v.lazy.once.Do(func() { v.lazy.err = v.lazy.build(v) })
+	return v.lazy.err
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
@@ -63,7 +83,7 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 	errs := checkValidatingSpec(spec)
 	variants := append([]ValidatingVariant{{Rule: src.Name, Spec: spec}}, src.Variants...)
 	for i, v := range variants {
-		r, err := e.compileValidatingRule(v, p)
+		r, err := e.compileValidatingRule(v, p, i > 0)
 		if err != nil {
 			field := "spec"
 			if i > 0 {
@@ -84,22 +104,18 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 	return p, nil
 }
 
-func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, error) {
-	c, err := e.policyCEL.get()
-	if err != nil {
-		return nil, fmt.Errorf("CEL environment: %w", err)
-	}
+// compileValidatingRule compiles one spec of a policy; a variant's CEL (lazy) is compiled on first use.
+func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy, lazy bool) (*Rule, error) {
 	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON,
 		ignoreMatchErrors: v.Spec.EffectiveFailurePolicy() == admissionregistrationv1.Ignore, namespace: p.Namespace}
+	var err error
 	if prog.constraints, err = match.CompileConstraints(v.Spec.MatchConstraints); err != nil {
 		return nil, fmt.Errorf("matchConstraints: %w", err)
 	}
-	ns := cel.WithNamespace(p.Namespace)
-	if prog.conditions, err = c.CompilePreconditions(v.Spec.MatchConditions, ns); err != nil {
-		return nil, fmt.Errorf("matchConditions: %w", err)
-	}
-	body := &v1alpha1.CEL{Expressions: v.Spec.Validations, Variables: v.Spec.Variables, AuditAnnotations: v.Spec.AuditAnnotations}
-	if prog.program, err = c.Compile(body, cel.WithExpressionsField("validations"), ns); err != nil {
+	build := func(prog *validatingProgram) error { return e.compileValidatingCEL(prog, v.Spec) }
+	if lazy {
+		prog.lazy = &lazyCEL{build: build}
+	} else if err := build(prog); err != nil {
 		return nil, err
 	}
 	r := &Rule{Name: v.Rule, Type: RuleValidate, action: p.Action, vpol: prog,
@@ -107,6 +123,22 @@ func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, e
 		Scope:       Scope{Resources: prog.constraints.Rules()}}
 	r.stages = stagesOf(p, r)
 	return r, nil
+}
+
+// compileValidatingCEL compiles the match conditions and the validations, variables and audit annotations of spec
+// into prog.
+func (e *Engine) compileValidatingCEL(prog *validatingProgram, spec *policiesv1.ValidatingPolicySpec) error {
+	c, err := e.policyCEL.get()
+	if err != nil {
+		return fmt.Errorf("CEL environment: %w", err)
+	}
+	ns := cel.WithNamespace(prog.namespace)
+	if prog.conditions, err = c.CompilePreconditions(spec.MatchConditions, ns); err != nil {
+		return fmt.Errorf("matchConditions: %w", err)
+	}
+	body := &v1alpha1.CEL{Expressions: spec.Validations, Variables: spec.Variables, AuditAnnotations: spec.AuditAnnotations}
+	prog.program, err = c.Compile(body, cel.WithExpressionsField("validations"), ns)
+	return err
 }
 
 // checkValidatingSpec checks what the CRD schema cannot: at least one validation or audit annotation, a match
@@ -178,7 +210,7 @@ func (p *Policy) ValidatesJSON() bool {
 // hold on the input (true for other rules, and when a condition fails to evaluate, which gives an error result), so
 // that callers can say why a selected rule gave no result.
 func (r *Rule) MatchConditionsHold(in *Input) bool {
-	if r.vpol == nil {
+	if r.vpol == nil || r.vpol.compiled() != nil {
 		return true
 	}
 	ok, err := r.vpol.conditions.Match(context.Background(), in.celInput())
@@ -190,6 +222,9 @@ func (r *Rule) MatchConditionsHold(in *Input) bool {
 // validations.
 func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
 	v := r.vpol
+	if err := v.compiled(); err != nil {
+		return r.errorResult(fmt.Errorf("Pod-controller variant: %w", err)), true
+	}
 	ci := in.celInput()
 	ci.Context = NewCELContext(loader, v.namespace)
 	ok, err := v.conditions.Match(ctx, ci)

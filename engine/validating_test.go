@@ -3,9 +3,12 @@ package engine_test
 import (
 	"testing"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
 )
@@ -273,6 +276,37 @@ spec:
 			res := validateOne(t, doc, engine.Request{Object: podIn("team", "bad", "x:latest")})
 			require.Len(t, res.Rules, 1)
 			assert.Equal(t, tt.want, res.Rules[0].Status)
+		})
+	}
+}
+
+// A Pod-controller variant compiles on first use; a variant whose CEL does not compile answers with an error
+// result, never a pass.
+func TestValidatingVariantCompiledOnUse(t *testing.T) {
+	e := engine.New()
+	main := load(t, e, vpol("ValidatingPolicy", "v", noLatest)).Policies[0]
+	require.Len(t, main.Rules, 3)
+	deployments := func(expr string) *policiesv1.ValidatingPolicySpec {
+		return &policiesv1.ValidatingPolicySpec{
+			MatchConstraints: &admissionregistrationv1.MatchResources{ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
+				RuleWithOperations: admissionregistrationv1.RuleWithOperations{Operations: []admissionregistrationv1.OperationType{"CREATE"},
+					Rule: admissionregistrationv1.Rule{APIGroups: []string{"apps"}, APIVersions: []string{"v1"}, Resources: []string{"deployments"}}}}}},
+			Validations: []admissionregistrationv1.Validation{{Expression: expr}},
+		}
+	}
+	deploy := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "d", "namespace": "team"}}
+	for _, tt := range []struct {
+		expr string
+		want engine.Status
+	}{{"true", engine.StatusPass}, {"'not a bool'", engine.StatusError}, {"1 +", engine.StatusError}} {
+		t.Run(tt.expr, func(t *testing.T) {
+			p, err := e.CompileValidating(engine.ValidatingSource{Kind: "ValidatingPolicy", Name: "v",
+				Spec: deployments("true"), Variants: []engine.ValidatingVariant{{Rule: "v", Spec: deployments(tt.expr)}}})
+			require.NoError(t, err, "variants compile when used")
+			p.Rules = p.Rules[1:] // the variant alone
+			res := e.Validate(t.Context(), p, engine.NewInput(engine.Request{Object: deploy}), engine.EvalOptions{})
+			require.Len(t, res.Rules, 1)
+			assert.Equal(t, tt.want, res.Rules[0].Status, res.Rules[0].Message)
 		})
 	}
 }
