@@ -60,8 +60,11 @@ fuzz:
 	@bash hack/fuzz.sh $(FUZZTIME) $(FUZZ_MIN_RATE)
 
 ## demo: the CLI on the example files, then Bylaw as the admission webhook of a cluster (KUBECONFIG, or a local
-## control plane built once by hack/control-plane.sh): a denied, a mutated and an audited Pod.
+## control plane built once by hack/control-plane.sh): a denied, a mutated and an audited Pod, a generate rule, then
+## signed bundles from a local git server (bin/gitserver): enforced with provenance, updated by the push hook, a
+## tampered one refused.
 demo: build
+	$(GO) build -o $(BIN_DIR)/gitserver ./hack/gitserver
 	@echo "== bylaw apply examples/policies --resource examples/resources"
 	@$(BYLAW) apply examples/policies --resource examples/resources; rc=$$?; \
 	echo "(exit code $$rc: 1 means an Enforce policy failed, as the example intends)"; [ $$rc -le 1 ]

@@ -34,11 +34,11 @@ func (e *Engine) CompileCELException(ex *policiesv1.PolicyException) (*Exception
 	default:
 		return nil, fmt.Errorf("spec.reportResult: %q is not skip or pass", ex.Spec.ReportResult)
 	}
-	c, err := e.cel.get()
+	c, err := e.policyCEL.get()
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
 	}
-	conds, err := c.CompilePreconditions(ex.Spec.MatchConditions)
+	conds, err := c.CompilePreconditions(ex.Spec.MatchConditions, cel.WithNamespace(ex.Namespace))
 	if err != nil {
 		return nil, fmt.Errorf("spec.matchConditions: %w", err)
 	}

@@ -13,13 +13,14 @@ import (
 
 // celCompiler builds the CEL environment on first use: it is costly, and most policy sets need none.
 type celCompiler struct {
+	opts     []cel.CompilerOption
 	once     sync.Once
 	compiler *cel.Compiler
 	err      error
 }
 
 func (c *celCompiler) get() (*cel.Compiler, error) {
-	c.once.Do(func() { c.compiler, c.err = cel.NewCompiler() })
+	c.once.Do(func() { c.compiler, c.err = cel.NewCompiler(c.opts...) })
 	return c.compiler, c.err
 }
 

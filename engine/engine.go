@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/bylaw-dev/bylaw/engine/cel"
 	"github.com/bylaw-dev/bylaw/engine/jmespath"
 	"github.com/bylaw-dev/bylaw/engine/variables"
 )
@@ -9,14 +10,23 @@ import (
 type Engine struct {
 	jp   *jmespath.Interpreter
 	vars *variables.Compiler
-	cel  *celCompiler
+	// cel is the environment of ClusterPolicy validate.cel rules; policyCEL that of the policies.kyverno.io kinds,
+	// with Kyverno's CEL libraries.
+	cel, policyCEL *celCompiler
 }
 
 // Option configures an Engine.
 type Option func(*options)
 
 type options struct {
-	jmespath []jmespath.Option
+	jmespath  []jmespath.Option
+	httpHosts []string
+}
+
+// WithHTTPHosts allows the CEL `http` library of cluster-wide CEL policies to call these hosts ("host",
+// "host:port" or "*.domain"); without it every http call is an error. Namespaced policies never get http.
+func WithHTTPHosts(hosts ...string) Option {
+	return func(o *options) { o.httpHosts = append(o.httpHosts, hosts...) }
 }
 
 // WithJMESPathOptions passes options (clock, random source) to the JMESPath interpreter.
@@ -32,7 +42,8 @@ func New(opts ...Option) *Engine {
 	}
 	// The engine is pure: is_external_url resolves no host names unless the caller hands in a resolver.
 	jp := jmespath.New(append([]jmespath.Option{jmespath.WithResolver(nil)}, o.jmespath...)...)
-	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{}}
+	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{},
+		policyCEL: &celCompiler{opts: []cel.CompilerOption{cel.WithKyvernoLibraries(), cel.WithHTTPHosts(o.httpHosts...)}}}
 }
 
 // JMESPath returns the engine's JMESPath interpreter, for callers that validate expressions.

@@ -52,6 +52,9 @@ type Request struct {
 	Resource  string
 	Name      string
 	Namespace string
+	// Payload marks a JSON payload rather than a Kubernetes object: only policies with evaluation.mode JSON select
+	// it, and they select nothing else.
+	Payload bool
 	// Variables are extra values set in the context before rules run, keyed by dotted path ("request.namespace",
 	// "imageData.configData.created"); the CLI fills them from values files. A context entry whose name is set here is
 	// not loaded.

@@ -39,10 +39,15 @@ type validatingProgram struct {
 	program     *cel.Program
 	// jsonMode is evaluation.mode JSON: the input is any JSON payload, selected whatever its kind.
 	jsonMode bool
+	// ignoreMatchErrors is failurePolicy Ignore: a match condition that cannot be evaluated leaves the request
+	// unselected, as in Kyverno; under Fail it is an error result.
+	ignoreMatchErrors bool
+	// namespace confines the CEL libraries' outside reads of a namespaced policy.
+	namespace string
 }
 
 // CompileValidating turns a ValidatingPolicy into its evaluation program: one rule named after the policy, plus one
-// per variant. Every error names the field; all are returned joined.
+// per variant (its results carry the policy's name too, as in Kyverno's reports; Rule.Autogen marks them). Every error names the field; all are returned joined.
 func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 	spec := src.Spec
 	p := &Policy{
@@ -60,7 +65,7 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 		if err != nil {
 			field := "spec"
 			if i > 0 {
-				field = "status.autogen (" + v.Rule + ")"
+				field = fmt.Sprintf("autogen variant %d", i)
 			}
 			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 			continue
@@ -78,19 +83,21 @@ func (e *Engine) CompileValidating(src ValidatingSource) (*Policy, error) {
 }
 
 func (e *Engine) compileValidatingRule(v ValidatingVariant, p *Policy) (*Rule, error) {
-	c, err := e.cel.get()
+	c, err := e.policyCEL.get()
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
 	}
-	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON}
+	prog := &validatingProgram{jsonMode: v.Spec.EvaluationMode() == policiesv1.EvaluationModeJSON,
+		ignoreMatchErrors: v.Spec.EffectiveFailurePolicy() == admissionregistrationv1.Ignore, namespace: p.Namespace}
 	if prog.constraints, err = match.CompileConstraints(v.Spec.MatchConstraints); err != nil {
 		return nil, fmt.Errorf("matchConstraints: %w", err)
 	}
-	if prog.conditions, err = c.CompilePreconditions(v.Spec.MatchConditions); err != nil {
+	ns := cel.WithNamespace(p.Namespace)
+	if prog.conditions, err = c.CompilePreconditions(v.Spec.MatchConditions, ns); err != nil {
 		return nil, fmt.Errorf("matchConditions: %w", err)
 	}
 	body := &v1alpha1.CEL{Expressions: v.Spec.Validations, Variables: v.Spec.Variables, AuditAnnotations: v.Spec.AuditAnnotations}
-	if prog.program, err = c.Compile(body); err != nil {
+	if prog.program, err = c.Compile(body, cel.WithExpressionsField("validations"), ns); err != nil {
 		return nil, err
 	}
 	r := &Rule{Name: v.Rule, Type: RuleValidate, action: p.Action, vpol: prog,
@@ -150,15 +157,29 @@ func webhookOfValidating(spec *policiesv1.ValidatingPolicySpec) Webhook {
 // selects reports whether the program's matchConstraints select the input. Match conditions are checked when the
 // rule runs, so that an error among them is reported rather than taken for "not selected".
 func (v *validatingProgram) selects(in *Input) bool {
-	return v.jsonMode || v.constraints.Matches(&in.resource)
+	if v.jsonMode || in.req.Payload {
+		return v.jsonMode && in.req.Payload
+	}
+	return v.constraints.Matches(&in.resource)
+}
+
+// ValidatesJSON reports whether the policy validates JSON payloads (a ValidatingPolicy with evaluation.mode JSON)
+// rather than Kubernetes objects.
+func (p *Policy) ValidatesJSON() bool {
+	return len(p.Rules) > 0 && p.Rules[0].vpol != nil && p.Rules[0].vpol.jsonMode
 }
 
 // validateValidating runs a validating policy rule on an input its constraints selected: match conditions (false:
-// not applied; an error: an error result), then the validations.
+// not applied; an error: an error result under failurePolicy Fail, not applied under Ignore), then the
+// validations.
 func (e *Engine) validateValidating(ctx context.Context, r *Rule, in *Input, loader Loader) (RuleResult, bool) {
 	v := r.vpol
 	ci := in.celInput()
+	ci.Context = NewCELContext(loader, v.namespace)
 	ok, err := v.conditions.Match(ctx, ci)
+	if err != nil && v.ignoreMatchErrors {
+		return RuleResult{}, false
+	}
 	if err != nil {
 		return r.errorResult(fmt.Errorf("matchConditions: %w", err)), true
 	}

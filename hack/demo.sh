@@ -4,8 +4,9 @@
 # Uses the cluster $KUBECONFIG points to when it is reachable (Bylaw's CRDs are applied there), else starts a local
 # control plane (kube-apiserver + etcd built by hack/control-plane.sh; the first run builds them once, ~15 min). Then
 # runs `bylaw serve` on this machine as the webhook (the API server reaches it at https://127.0.0.1:$PORT), applies
-# examples/cluster/policies.yaml and shows a denied Pod, a mutated Pod and an audited Pod. Everything it started is
-# stopped on exit.
+# examples/cluster/policies.yaml and shows a denied Pod, a mutated Pod and an audited Pod, a generate rule, then
+# (hack/demo-bundle.sh) signed policy bundles pulled by a GitSource from a local git server (bin/gitserver).
+# Everything it started is stopped on exit.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,12 +14,16 @@ PORT=${BYLAW_DEMO_PORT:-19443}
 WORK=$(mktemp -d)
 PIDS=()
 cd "$REPO"
+# shellcheck source=hack/demo-bundle.sh
+source hack/demo-bundle.sh
 
 cleanup() {
 	local rc=$?
 	if [[ -n ${KUBECTL:-} && -n ${KUBECONFIG:-} && ${STARTED_CLUSTER:-0} == 0 ]]; then
 		"$KUBECTL" delete -f examples/cluster/policies.yaml --ignore-not-found >/dev/null 2>&1 || true
 		"$KUBECTL" delete namespace demo --ignore-not-found --wait=false >/dev/null 2>&1 || true
+		"$KUBECTL" delete gitsource platform -n bylaw-system --ignore-not-found >/dev/null 2>&1 || true
+		"$KUBECTL" delete secret bundle-keys -n bylaw-system --ignore-not-found >/dev/null 2>&1 || true
 	fi
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
 		kill -TERM "${PIDS[i]}" 2>/dev/null && wait "${PIDS[i]}" 2>/dev/null || true
@@ -40,6 +45,9 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 	done
 }
 
+for tool in git openssl curl; do
+	command -v "$tool" >/dev/null || { echo "demo: $tool is needed" >&2; exit 1; }
+done
 ASSETS=$(hack/control-plane.sh | tail -1)
 KUBECTL=$ASSETS/kubectl
 STARTED_CLUSTER=0
@@ -60,9 +68,11 @@ fi
 
 step "starting bylaw serve (webhook https://127.0.0.1:$PORT)"
 "$KUBECTL" create namespace bylaw-system --dry-run=client -o yaml | "$KUBECTL" apply -f - >/dev/null
+head -c 24 /dev/urandom | base64 >"$WORK/hook-token" # the push hook's bearer token, for bin/gitserver
 bin/bylaw serve --kubeconfig "$KUBECONFIG" --namespace bylaw-system --webhook-url "https://127.0.0.1:$PORT" \
 	--webhook-host 127.0.0.1 --webhook-port "$PORT" --metrics-bind-address 127.0.0.1:0 \
-	--health-probe-bind-address 127.0.0.1:18081 --leader-elect=false --git-cache-dir "$WORK/git" >"$WORK/serve.log" 2>&1 &
+	--health-probe-bind-address 127.0.0.1:18081 --leader-elect=false --git-cache-dir "$WORK/git" \
+	--git-hook-token-file "$WORK/hook-token" >"$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 wait_for 60 "bylaw serve to be ready" curl -fsS http://127.0.0.1:18081/readyz || {
 	tail -n 40 "$WORK/serve.log" >&2
@@ -117,6 +127,8 @@ wait_for 30 "the webhook to see Namespaces" bash -c "'$KUBECTL' get validatingwe
 wait_for 30 "the generated objects" "$KUBECTL" get networkpolicy default-deny -n team-payments
 wait_for 30 "the cloned ConfigMap" "$KUBECTL" get configmap base-config -n team-payments
 "$KUBECTL" get networkpolicy,configmap -n team-payments -l app.kubernetes.io/managed-by=bylaw
+
+demo_bundle
 
 echo
 echo "== demo done; bylaw serve log: $(grep -c . "$WORK/serve.log") lines"

@@ -35,24 +35,34 @@ type Loader struct {
 func NewLoader(e *engine.Engine) *Loader { return &Loader{eng: e} }
 
 // LoadPaths loads every YAML file named, walking folders recursively. Documents that are not policies or exceptions
-// are ignored. When ctx is done it stops between documents; the context's cause is the last error.
+// are ignored. Files are read and compiled concurrently (up to GOMAXPROCS at a time) and merged in order, so the
+// result is the same as one by one. When ctx is done it stops between documents; the context's cause is the last
+// error.
 func (l *Loader) LoadPaths(ctx context.Context, paths ...string) *Set {
 	set := &Set{}
 	files, errs := expandPaths(paths)
 	set.Errors = append(set.Errors, errs...)
-	for _, f := range files {
-		data, err := l.Limits.ReadFile(f)
-		if err != nil {
-			set.Errors = append(set.Errors, &LoadError{File: f, Err: fmt.Errorf("cannot read: %w", err)})
-			continue
+	sets := make([]*Set, len(files))
+	parallel(ctx, len(files), func(i int) { sets[i] = l.loadFile(ctx, files[i]) })
+	for i, f := range files {
+		if sets[i] != nil {
+			set.merge(sets[i])
 		}
-		set.merge(l.loadBytes(ctx, f, data))
 		if ctx.Err() != nil {
 			set.Errors = append(set.Errors, &LoadError{File: f, Err: fmt.Errorf("stopped: %w", context.Cause(ctx))})
 			break
 		}
 	}
 	return set
+}
+
+// loadFile reads and loads one file.
+func (l *Loader) loadFile(ctx context.Context, f string) *Set {
+	data, err := l.Limits.ReadFile(f)
+	if err != nil {
+		return &Set{Errors: []*LoadError{{File: f, Err: fmt.Errorf("cannot read: %w", err)}}}
+	}
+	return l.loadBytes(ctx, f, data)
 }
 
 // LoadBytes loads the documents of one file.
@@ -118,7 +128,9 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			fail(field, err)
 			return
 		}
-		set.Exceptions = append(set.Exceptions, x)
+		if x != nil { // nil: expired
+			set.Exceptions = append(set.Exceptions, x)
+		}
 	case docException:
 		x, field, err := l.loadException(d.json)
 		if err != nil {

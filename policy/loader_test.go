@@ -2,7 +2,10 @@ package policy
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -247,4 +250,25 @@ func FuzzLoadBytes(f *testing.F) {
 			require.NotEmpty(t, e.Error())
 		}
 	})
+}
+
+// Files load concurrently but merge in expandPaths' order (sorted), as one by one.
+func TestLoadPathsKeepsFileOrder(t *testing.T) {
+	dir := t.TempDir()
+	var paths, want []string
+	for i := range 12 {
+		name := fmt.Sprintf("p%02d", i)
+		path := filepath.Join(dir, name+".yaml")
+		doc := strings.Replace(goodPolicy, "name: require-labels", "name: "+name, 1)
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+		paths = append([]string{path}, paths...) // reverse order
+		want = append(want, name)
+	}
+	set := NewLoader(engine.New()).LoadPaths(t.Context(), paths...)
+	require.Empty(t, set.Errors)
+	var got []string
+	for _, p := range set.Policies {
+		got = append(got, p.Name)
+	}
+	assert.Equal(t, want, got)
 }

@@ -2,6 +2,10 @@ package policy
 
 import (
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -60,6 +64,13 @@ func (l *Loader) compileValidating(kind string, meta *metav1.ObjectMeta, spec *p
 			src.Namespace = "default"
 		}
 	}
+	configs, err := AutogenValidating(spec)
+	if err != nil {
+		return nil, "spec.autogen", fmt.Errorf("autogen: %w", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(configs)) {
+		src.Variants = append(src.Variants, engine.ValidatingVariant{Rule: meta.Name, Spec: configs[name].Spec})
+	}
 	p, err := l.eng.CompileValidating(src)
 	if err != nil {
 		return nil, "", err
@@ -75,6 +86,9 @@ func (l *Loader) loadCELException(data []byte) (*engine.Exception, string, error
 	if obj.Namespace == "" {
 		obj.Namespace = "default"
 	}
+	if Expired(&obj, time.Now()) {
+		return nil, "", nil
+	}
 	x, err := l.CompileCELException(&obj)
 	if err != nil {
 		return nil, "", err
@@ -89,4 +103,9 @@ func (l *Loader) CompileCELException(obj *policiesv1.PolicyException) (*engine.E
 		return nil, &LoadError{Kind: policiesv1.PolicyExceptionKind, Name: obj.Name, Err: err}
 	}
 	return x, nil
+}
+
+// Expired reports whether a CEL PolicyException's expiresAt has passed at now: it then no longer applies.
+func Expired(obj *policiesv1.PolicyException, now time.Time) bool {
+	return obj.Spec.ExpiresAt != nil && !now.Before(obj.Spec.ExpiresAt.Time)
 }

@@ -37,6 +37,9 @@ type Options struct {
 	// PolicyPaths are policy files or folders (the command's arguments).
 	PolicyPaths   []string
 	ResourcePaths []string
+	// JSONPaths are files or folders of JSON or YAML payloads (any mapping, not only Kubernetes objects), evaluated by
+	// the ValidatingPolicies with evaluation.mode JSON.
+	JSONPaths []string
 	// ValuesFile is a Values file (cli.kyverno.io/v1alpha1) giving values for variables and namespace labels.
 	ValuesFile string
 	// UserInfoFile is a UserInfo file (cli.kyverno.io/v1alpha1) giving the requesting user.
@@ -57,6 +60,8 @@ type Options struct {
 // BindFlags registers the options' flags.
 func (o *Options) BindFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVarP(&o.ResourcePaths, "resource", "r", nil, "resource files or folders (repeatable, or comma-separated)")
+	fs.StringSliceVar(&o.JSONPaths, "json", nil,
+		"JSON or YAML payload files or folders, for ValidatingPolicies with evaluation.mode JSON (repeatable)")
 	fs.StringVar(&o.ValuesFile, "values", "", "Values file with values for variables and namespace labels")
 	fs.StringVarP(&o.UserInfoFile, "userinfo", "u", "", "UserInfo file with the requesting user and roles")
 	fs.StringArrayVarP(&o.Set, "set", "s", nil,
@@ -87,6 +92,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) 
 		return ExitNoInput, interrupted(ctx)
 	}
 	rep := newReport(in.policies, in.objects, results)
+	evaluatePayloads(ctx, in, rep)
 	if err := write(stdout, o.Output, rep); err != nil {
 		return ExitNoInput, err
 	}
@@ -105,6 +111,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (int, error) 
 type inputs struct {
 	policies  []*engine.Policy
 	objects   []map[string]any
+	payloads  []payload
 	evaluator *kyvernotest.Evaluator
 }
 
@@ -138,8 +145,10 @@ func load(ctx context.Context, e *engine.Engine, o Options, stderr io.Writer) (*
 	for _, obj := range objects {
 		kyvernotest.DefaultNamespace(obj)
 	}
-	if len(set.Policies) == 0 || len(objects) == 0 {
-		return nil, fmt.Errorf("nothing to evaluate: %d policies and %d resources loaded", len(set.Policies), len(objects))
+	payloads := loadPayloads(ctx, o.Limits, o.JSONPaths, stderr)
+	if len(set.Policies) == 0 || len(objects)+len(payloads) == 0 {
+		return nil, fmt.Errorf("nothing to evaluate: %d policies, %d resources and %d JSON payloads loaded",
+			len(set.Policies), len(objects), len(payloads))
 	}
 	ev := &kyvernotest.Evaluator{Engine: e, Exceptions: set.Exceptions, Loader: kyvernotest.NewContextLoader(objects, nil)}
 	if o.ValuesFile != "" {
@@ -155,7 +164,7 @@ func load(ctx context.Context, e *engine.Engine, o Options, stderr io.Writer) (*
 		}
 		ev.User = user.ToEngineUserInfo()
 	}
-	return &inputs{policies: set.Policies, objects: objects, evaluator: ev}, nil
+	return &inputs{policies: set.Policies, objects: objects, payloads: payloads, evaluator: ev}, nil
 }
 
 // interrupted is the error of a run stopped by ctx (a signal).

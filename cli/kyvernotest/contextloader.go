@@ -71,11 +71,22 @@ func (l *ContextLoader) ConfigMap(_ context.Context, namespace, name string) (ma
 	return nil, fmt.Errorf("ConfigMap %s/%s: %w: add it to the resources, or give the context entry's value in a values file", namespace, name, ErrOffline)
 }
 
-// Call always fails: API calls need a cluster.
+// Call answers GETs of Kubernetes API paths (an apiCall's urlPath, the CEL resource library) from the objects given
+// among the resources, clusterResources and the context file; other calls fail: they need a cluster.
 func (l *ContextLoader) Call(_ context.Context, call engine.APICall) (any, error) {
 	target := call.URLPath
 	if call.Service != nil {
 		target = call.Service.URL
+	}
+	if call.Service == nil && (call.Method == "" || call.Method == "GET") {
+		q, err := parseAPIPath(call.URLPath)
+		if err != nil {
+			return nil, fmt.Errorf("apiCall GET %s: %w", target, err)
+		}
+		if out, ok := q.answer(l.objects); ok {
+			return out, nil
+		}
+		return nil, fmt.Errorf("GET %s: %w: add the object to the resources, clusterResources or the context file", target, ErrOffline)
 	}
 	return nil, fmt.Errorf("apiCall %s %s: %w: give the context entry's value in a values file", call.Method, target, ErrOffline)
 }

@@ -93,6 +93,7 @@ func loadSuite(ctx context.Context, e *engine.Engine, lim manifest.Limits, path 
 	loader.Limits = lim
 	exceptions := s.loadPolicies(ctx, loader)
 	objects := append(s.loadResources(), s.loadCloneSources()...)
+	objects = append(objects, s.loadClusterResources()...)
 	s.eval = &Evaluator{
 		Engine:     e,
 		Values:     values,
@@ -204,6 +205,21 @@ func (s *suite) loadCloneSources() []map[string]any {
 		out = append(out, objs...)
 	}
 	return out
+}
+
+// loadClusterResources reads the test's clusterResources files: objects the context loader serves.
+func (s *suite) loadClusterResources() []map[string]any {
+	if len(s.test.ClusterResources) == 0 {
+		return nil
+	}
+	objs, errs := s.readResources(s.fullPaths(s.test.ClusterResources)...)
+	for _, err := range errs {
+		s.warnings = append(s.warnings, "clusterResources: "+err.Error())
+	}
+	for _, obj := range objs {
+		DefaultNamespace(obj)
+	}
+	return objs
 }
 
 func newLoadedResource(obj map[string]any) *loadedResource {

@@ -21,7 +21,10 @@ type Test struct {
 	// Context is the path of a Context file.
 	Context    string   `json:"context,omitempty"`
 	Exceptions []string `json:"exceptions,omitempty"`
-	Results    []Result `json:"results,omitempty"`
+	// ClusterResources are files of objects that exist in the cluster: context lookups (resource.Get, apiCall,
+	// configMap) find them, rows do not score them.
+	ClusterResources []string `json:"clusterResources,omitempty"`
+	Results          []Result `json:"results,omitempty"`
 }
 
 // Metadata is the part of object metadata the CLI files use.

@@ -9,10 +9,11 @@ import (
 func newApplyCommand(run applyRunner) *cobra.Command {
 	var o apply.Options
 	cmd := &cobra.Command{
-		Use:   "apply POLICY... --resource FILE...",
+		Use:   "apply POLICY... (--resource FILE... | --json FILE...)",
 		Short: "Evaluate policies on resource files",
-		Long: "Evaluate policies (files or folders) on resources (files or folders). Exit code 1 when a rule of an " +
-			"Enforce policy fails, 2 when nothing could be loaded.",
+		Long: "Evaluate policies (files or folders) on resources (files or folders), and ValidatingPolicies with " +
+			"evaluation.mode JSON on JSON or YAML payloads (--json). Exit code 1 when a rule of an Enforce policy " +
+			"fails, 2 when nothing could be loaded.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.PolicyPaths = args
@@ -20,6 +21,6 @@ func newApplyCommand(run applyRunner) *cobra.Command {
 		},
 	}
 	o.BindFlags(cmd.Flags())
-	_ = cmd.MarkFlagRequired("resource")
+	cmd.MarkFlagsOneRequired("resource", "json")
 	return cmd
 }

@@ -22,6 +22,9 @@ type Input struct {
 	Params any
 	// NamespaceObject is the namespace of a namespaced resource; nil for cluster-scoped or unknown.
 	NamespaceObject map[string]any
+	// Context serves the calls of the resource, http, globalContext and image metadata libraries (compilers
+	// WithKyvernoLibraries); nil makes every such call an error.
+	Context Context
 
 	// prepared caches converted values shared by copies of a prepared Input; nil when not prepared.
 	prepared *prepared
@@ -35,6 +38,8 @@ type evaluation struct {
 	ctx  context.Context
 	prog *Program
 	in   Input
+	// libs binds the library variables; nil without Kyverno's libraries.
+	libs *libBinding
 
 	object, oldObject, request, namespace, params ref.Val
 	// vars is the `variables` value, set up on first use (vars.ev is nil until then).
@@ -96,7 +101,10 @@ func (ev *evaluation) resolvePrepared(p *prepared, name string) (any, bool) {
 
 // resolveVariables resolves `variables`, built on first use; preconditions have none.
 func (ev *evaluation) resolveVariables(name string) (any, bool) {
-	if name != varVariables || ev.prog == nil {
+	if name != varVariables {
+		return ev.resolveLibrary(name)
+	}
+	if ev.prog == nil {
 		return nil, false
 	}
 	if ev.vars.ev == nil {

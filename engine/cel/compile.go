@@ -21,6 +21,8 @@ type Program struct {
 	expressions []expression
 	annotations []annotation
 	cost        costModel
+	// libs binds the library variables; nil without Kyverno's libraries.
+	libs *libBinding
 	// pool recycles evaluations (see newEvaluation).
 	pool sync.Pool
 }
@@ -52,7 +54,15 @@ type annotation struct {
 type CompileOption func(*compileOptions)
 
 type compileOptions struct {
-	message string
+	message   string
+	namespace string
+	field     string // the name of the expressions list in error messages
+}
+
+// WithExpressionsField names the list of expressions in error messages: "validations" for a ValidatingPolicy,
+// whose list is spec.validations, where a validate.cel rule's is cel.expressions (the default).
+func WithExpressionsField(name string) CompileOption {
+	return func(o *compileOptions) { o.field = name }
 }
 
 // WithMessage sets the rule's `validate.message`, used for expressions that have neither message nor
@@ -71,20 +81,20 @@ func (c *Compiler) Compile(spec *v1alpha1.CEL, opts ...CompileOption) (*Program,
 	if len(spec.Expressions) == 0 && len(spec.AuditAnnotations) == 0 {
 		return nil, fmt.Errorf("compile CEL rule: expressions: at least one expression or audit annotation is required")
 	}
-	var o compileOptions
+	o := compileOptions{field: "expressions"}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	envs, err := c.ruleEnvs(spec.ParamKind != nil)
+	envs, err := c.ruleEnvs(spec.ParamKind != nil, o.namespace)
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{varObjType: types.NewTypeValue(variablesTypeName,
+	p := &Program{libs: envs.libs, varObjType: types.NewTypeValue(variablesTypeName,
 		traits.IndexerType|traits.FieldTesterType|traits.IterableType)}
 	if p.variables, err = compileVariables(envs, spec.Variables); err != nil {
 		return nil, err
 	}
-	if p.expressions, err = compileExpressions(envs, spec.Expressions, o.message); err != nil {
+	if p.expressions, err = compileExpressions(envs, spec.Expressions, o); err != nil {
 		return nil, err
 	}
 	if p.annotations, err = compileAnnotations(envs, spec.AuditAnnotations); err != nil {
@@ -117,20 +127,20 @@ func compileVariables(envs ruleEnvs, vars []admissionregistrationv1.Variable) ([
 	return out, nil
 }
 
-func compileExpressions(envs ruleEnvs, validations []admissionregistrationv1.Validation, ruleMessage string) ([]expression, error) {
+func compileExpressions(envs ruleEnvs, validations []admissionregistrationv1.Validation, o compileOptions) ([]expression, error) {
 	out := make([]expression, len(validations))
 	for i, v := range validations {
 		prog, _, err := envs.compile(v.Expression, cel.BoolType)
 		if err != nil {
-			return nil, fmt.Errorf("expressions[%d].expression: %w", i, err)
+			return nil, fmt.Errorf("%s[%d].expression: %w", o.field, i, err)
 		}
-		out[i] = expression{source: v.Expression, prog: prog, message: defaultMessage(v, ruleMessage)}
+		out[i] = expression{source: v.Expression, prog: prog, message: defaultMessage(v, o.message)}
 		if strings.TrimSpace(v.MessageExpression) == "" {
 			continue
 		}
 		msg, _, err := envs.compile(v.MessageExpression, cel.StringType)
 		if err != nil {
-			return nil, fmt.Errorf("expressions[%d].messageExpression: %w", i, err)
+			return nil, fmt.Errorf("%s[%d].messageExpression: %w", o.field, i, err)
 		}
 		out[i].messageProg = &msg
 	}

@@ -33,6 +33,10 @@ type Compiler struct {
 	// tracked is the Kubernetes environment (cost tracking, per-call limit): it checks every expression and
 	// plans the programs used when cost must be tracked. fast plans untracked programs from the same ASTs.
 	tracked, fast envPair
+	// nsTracked and nsFast are the environments of namespaced policies' rules; set with WithKyvernoLibraries.
+	nsTracked, nsFast envPair
+	// libs binds the library variables; nil without WithKyvernoLibraries.
+	libs *libBinding
 	// models numbers the cost models compiled, to spread them over the slots of prepared inputs.
 	models atomic.Uint32
 }
@@ -53,12 +57,20 @@ func (p envPair) pick(params bool) *cel.Env {
 // NewCompiler builds the CEL environments: the Kubernetes base environment (all libraries of the
 // stored-expressions environment, strict cost tracking, per-call cost limit) with the admission variables declared,
 // and its untracked twin.
-func NewCompiler() (*Compiler, error) {
-	tracked, err := admissionEnvs(environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()).StoredExpressionsEnv())
+func NewCompiler(opts ...CompilerOption) (*Compiler, error) {
+	var cfg compilerConfig
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	trackedBase := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()).StoredExpressionsEnv()
+	fastBase, err := fastBaseEnv()
 	if err != nil {
 		return nil, err
 	}
-	fastBase, err := fastBaseEnv()
+	if cfg.kyverno {
+		return newKyvernoCompiler(trackedBase, fastBase, cfg)
+	}
+	tracked, err := admissionEnvs(trackedBase)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +79,19 @@ func NewCompiler() (*Compiler, error) {
 		return nil, err
 	}
 	return &Compiler{tracked: tracked, fast: fast}, nil
+}
+
+// newKyvernoCompiler builds the environments of Kyverno's CEL policies, cluster-wide and namespaced.
+func newKyvernoCompiler(trackedBase, fastBase *cel.Env, cfg compilerConfig) (*Compiler, error) {
+	c := &Compiler{libs: &libBinding{hosts: cfg.hosts}}
+	var err error
+	if c.tracked, c.fast, err = kyvernoEnvs(trackedBase, fastBase, false); err != nil {
+		return nil, err
+	}
+	if c.nsTracked, c.nsFast, err = kyvernoEnvs(trackedBase, fastBase, true); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func admissionEnvs(base *cel.Env) (envPair, error) {
@@ -118,20 +143,34 @@ func extendWithTypes(env *cel.Env, opts []cel.EnvOption, declTypes ...*apiserver
 type ruleEnvs struct {
 	tracked, fast *cel.Env
 	varType       *apiservercel.DeclType
+	// namespaced refuses http; libs binds the library variables (nil without Kyverno's libraries).
+	namespaced bool
+	libs       *libBinding
 }
 
-func (c *Compiler) ruleEnvs(params bool) (ruleEnvs, error) {
+func (c *Compiler) ruleEnvs(params bool, namespace string) (ruleEnvs, error) {
+	if namespace != "" && c.libs == nil {
+		return ruleEnvs{}, fmt.Errorf("compile CEL rule: a namespaced rule needs a compiler WithKyvernoLibraries")
+	}
+	trackedPair, fastPair := c.tracked, c.fast
+	if namespace != "" {
+		trackedPair, fastPair = c.nsTracked, c.nsFast
+	}
 	varType := apiservercel.NewObjectType(variablesTypeName, map[string]*apiservercel.DeclField{})
 	opts := []cel.EnvOption{cel.Variable(varVariables, varType.CelType())}
-	tracked, err := extendWithTypes(c.tracked.pick(params), opts, varType)
+	tracked, err := extendWithTypes(trackedPair.pick(params), opts, varType)
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}
-	fast, err := extendWithTypes(c.fast.pick(params), append(opts, withValueAdapter()), varType)
+	fast, err := extendWithTypes(fastPair.pick(params), append(opts, withValueAdapter()), varType)
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}
-	return ruleEnvs{tracked: tracked, fast: fast, varType: varType}, nil
+	envs := ruleEnvs{tracked: tracked, fast: fast, varType: varType, namespaced: namespace != ""}
+	if c.libs != nil {
+		envs.libs = &libBinding{namespace: namespace, hosts: c.libs.hosts}
+	}
+	return envs, nil
 }
 
 // program is one compiled expression: tracked counts cost against the limits; fast, planned from the same AST
@@ -149,6 +188,11 @@ func (r ruleEnvs) compile(expr string, want ...*cel.Type) (program, *cel.Type, e
 	ast, issues := r.tracked.Compile(expr)
 	if issues != nil && issues.Err() != nil {
 		return program{}, nil, fmt.Errorf("%w: %s", ErrCompile, issues.String())
+	}
+	if r.namespaced {
+		if err := checkNamespaced(ast); err != nil {
+			return program{}, nil, err
+		}
 	}
 	out := ast.OutputType()
 	if !typeAllowed(out, want) {

@@ -37,6 +37,14 @@
 // statically estimated cost to stay far below the limits (estimate.go explains the bound). Pass a context with a deadline: cel-go's cost tracking slows down on very large
 // lists, and the context is checked every 100 comprehension iterations.
 //
+// # Kyverno's CEL policies
+//
+// A compiler built WithKyvernoLibraries adds the environment of policies.kyverno.io policies: Kyverno's libraries
+// (engine/cel/lib/<name>, docs/cel-libraries.md). The resource, http, globalContext and image metadata libraries
+// call the [Context] bound in [Input.Context]; WithHTTPHosts lists the hosts http may call; a rule compiled
+// WithNamespace (a namespaced policy) gets the namespaced resource signatures and may not use http. Rules calling a
+// library whose result the cost model cannot size always track cost (kyverno.go).
+//
 // # Differences from Kyverno
 //
 // Kyverno reports an evaluation error of a `validate.cel` expression as a failure (its validator runs with failure

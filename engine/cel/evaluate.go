@@ -104,7 +104,7 @@ func (p *Program) newEvaluation(ctx context.Context, in Input) *evaluation {
 	if !ok {
 		ev = &evaluation{}
 	}
-	ev.ctx, ev.prog, ev.in, ev.budget = ctx, p, in, ruleBudget
+	ev.ctx, ev.prog, ev.in, ev.budget, ev.libs = ctx, p, in, ruleBudget, p.libs
 	return ev
 }
 

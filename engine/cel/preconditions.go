@@ -16,6 +16,7 @@ import (
 type Preconditions struct {
 	conds []precondition
 	cost  costModel
+	libs  *libBinding
 }
 
 type precondition struct {
@@ -26,15 +27,20 @@ type precondition struct {
 
 // CompilePreconditions compiles match conditions; each must be a boolean expression over object, oldObject,
 // request, namespaceObject and params. Errors name the condition (`celPreconditions[0] (name).expression`).
-func (c *Compiler) CompilePreconditions(conds []admissionregistrationv1.MatchCondition) (*Preconditions, error) {
+func (c *Compiler) CompilePreconditions(conds []admissionregistrationv1.MatchCondition, opts ...CompileOption) (*Preconditions, error) {
 	p := &Preconditions{conds: make([]precondition, len(conds))}
 	if len(conds) == 0 {
 		return p, nil
 	}
-	envs, err := c.ruleEnvs(true)
+	var o compileOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	envs, err := c.ruleEnvs(true, o.namespace)
 	if err != nil {
 		return nil, err
 	}
+	p.libs = envs.libs
 	asts := make([]*cel.Ast, len(conds))
 	for i, mc := range conds {
 		prog, _, err := envs.compile(mc.Expression, cel.BoolType)
@@ -59,7 +65,7 @@ func (p *Preconditions) Match(ctx context.Context, in Input) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("evaluate celPreconditions: %w", err)
 	}
-	ev := &evaluation{ctx: ctx, in: in, budget: preconditionsBudget}
+	ev := &evaluation{ctx: ctx, in: in, budget: preconditionsBudget, libs: p.libs}
 	ev.fast = p.cost.allows(&ev.in)
 	var errs []error
 	for i := range p.conds {

@@ -24,7 +24,7 @@ func sharedKey(a *cel.Ast, source string) string {
 		return ""
 	}
 	for _, id := range ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.IdentKind)) {
-		if readsOwnState(id.AsIdent()) {
+		if readsOwnState(id.AsIdent()) || (libraryNames[id.AsIdent()] && !boundLocally(id)) {
 			return ""
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 )
 
 // wildcardRegexp is a slow reference for wildcard patterns.
@@ -74,4 +76,47 @@ func checkPatternAgainstReference(t *testing.T, pat, s string) {
 	if want := wildcardRegexp(pat).MatchString(s); got != want {
 		t.Fatalf("pattern %q on %q: got %v, reference %v", pat, s, got, want)
 	}
+}
+
+// FuzzConstraints compiles resource rules from random resource names and checks the API server's rules for
+// resource matching: "*/*" selects every request, "*" every request without a subresource, a rule naming exactly
+// the request's resource/subresource selects it, and an exclude of the same rule removes it.
+func FuzzConstraints(f *testing.F) {
+	for _, s := range [][3]string{{"pods", "pods", ""}, {"pods/exec", "pods", "exec"}, {"*/status", "deployments", "status"},
+		{"pods/*", "pods", "log"}, {"*", "services", ""}, {"a/b/c", "a", "b/c"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, want, resource, subresource string) {
+		r := Resource{Version: "v1", Kind: "X", Resource: resource, Subresource: subresource, Namespace: "n", Operation: "CREATE"}
+		c, err := CompileConstraints(constraintsFor(want, false))
+		if err != nil {
+			return
+		}
+		got := c.Matches(&r)
+		exact := resource
+		if subresource != "" {
+			exact += "/" + subresource
+		}
+		switch {
+		case want == "*/*" && !got:
+			t.Fatalf("*/* did not select %s", exact)
+		case want == "*" && got != (subresource == ""):
+			t.Fatalf("* on %s: %v", exact, got)
+		case want == exact && resource != "" && resource != "*" && !got:
+			t.Fatalf("%s did not select itself", want)
+		}
+		if ex, err := CompileConstraints(constraintsFor(want, true)); err == nil && ex.Matches(&r) {
+			t.Fatalf("%s: excluded by the same rule and still selected", want)
+		}
+	})
+}
+
+func constraintsFor(resource string, exclude bool) *admissionregistrationv1.MatchResources {
+	rules := []admissionregistrationv1.NamedRuleWithOperations{rule([]string{"*"}, []string{"*"}, []string{resource},
+		admissionregistrationv1.OperationAll)}
+	m := &admissionregistrationv1.MatchResources{ResourceRules: rules}
+	if exclude {
+		m.ExcludeResourceRules = rules
+	}
+	return m
 }

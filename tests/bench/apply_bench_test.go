@@ -30,7 +30,7 @@ func writePods(tb testing.TB, dir string, n int) string {
 }
 
 // BenchmarkApplyCommand runs `bylaw apply POLICIES --resource pods.yaml -o json` in-process per op: loading and
-// compiling the pod-security policies (pattern, or their validate.cel versions), decoding 1,000 Pods, evaluating
+// compiling the pod-security policies (pattern, their validate.cel versions, or the ValidatingPolicy set), decoding 1,000 Pods, evaluating
 // and writing JSON to io.Discard. It is apply.sh without process start-up, and the place to profile the command
 // (-cpuprofile, -memprofile).
 func BenchmarkApplyCommand(b *testing.B) {
@@ -38,7 +38,7 @@ func BenchmarkApplyCommand(b *testing.B) {
 	for _, set := range []struct {
 		name    string
 		folders []string
-	}{{"pattern", patternFolders()}, {"cel", celFolders()}} {
+	}{{"pattern", patternFolders()}, {"cel", celFolders()}, {"vpol", vpolFolders()}} {
 		b.Run(set.name, func(b *testing.B) {
 			files := policyFiles(b, corpusDir(b), set.folders)
 			opts := apply.Options{PolicyPaths: files, ResourcePaths: []string{pods}, Output: apply.FormatJSON}

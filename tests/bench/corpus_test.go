@@ -27,6 +27,11 @@ func celFolders() []string {
 	return []string{"pod-security-cel/baseline", "pod-security-cel/restricted"}
 }
 
+// vpolFolders returns the corpus folders of the pod-security policies written as ValidatingPolicies.
+func vpolFolders() []string {
+	return []string{"pod-security-vpol/baseline", "pod-security-vpol/restricted"}
+}
+
 // subruleFolders returns the corpus folder of the pod-security policies written with validate.podSecurity.
 func subruleFolders() []string { return []string{"pod-security/subrule"} }
 
