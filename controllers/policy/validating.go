@@ -16,6 +16,7 @@ import (
 
 	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/engine"
+	bylawpolicy "github.com/bylaw-dev/bylaw/policy"
 )
 
 // ValidatingSourceName is the store source of the policies.kyverno.io objects applied as custom resources
@@ -78,6 +79,9 @@ func (r *Reconciler) reconcileValidating(ctx context.Context, req ctrl.Request, 
 		r.markNotReady(obj, ReasonUnsupported, msg)
 		setConditionStatus(obj, false, ReasonUnsupported, msg)
 		return ctrl.Result{}, nil
+	}
+	if configs, err := bylawpolicy.AutogenValidating(obj.GetSpec()); err == nil {
+		obj.GetStatus().Autogen = policiesv1.ValidatingPolicyAutogenStatus{Configs: configs}
 	}
 	revision := r.Store.Snapshot().Revision
 	conditions.MarkTrue(obj, meta.ReadyCondition, ReasonLoaded, "loaded %d rules into policy set revision %d", len(compiled.Rules), revision)

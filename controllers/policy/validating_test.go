@@ -62,6 +62,8 @@ func TestValidatingPoliciesReconciled(t *testing.T) {
 	require.NotNil(t, cached)
 	assert.Equal(t, metav1.ConditionTrue, cached.Status)
 
+	assert.Contains(t, good.Status.Autogen.Configs, bylawpolicy.AutogenConfigCronJobs, "status.autogen is written")
+
 	cond, ready = readyOf(t, c, bad)
 	assert.Equal(t, metav1.ConditionFalse, cond.Status)
 	assert.Equal(t, ReasonInvalid, cond.Reason)
@@ -70,6 +72,8 @@ func TestValidatingPoliciesReconciled(t *testing.T) {
 
 	cond, _ = readyOf(t, c, local)
 	assert.Equal(t, metav1.ConditionTrue, cond.Status)
+	require.Contains(t, local.Status.Autogen.Configs, bylawpolicy.AutogenConfigCronJobs, "status.autogen is written")
+	assert.Equal(t, "CronJob", local.Status.Autogen.Configs[bylawpolicy.AutogenConfigCronJobs].Targets[0].Kind)
 
 	require.EventuallyWithT(t, func(ct *assert.CollectT) {
 		assert.ElementsMatch(ct, []string{"vpol-good", "vpol-team/vpol-local"}, policyKeys(store))
