@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/engine/match"
 )
 
 // Snapshot is one compiled policy set: immutable, shared by every reader without locks.
@@ -20,18 +21,15 @@ type Snapshot struct {
 	// Exceptions are the PolicyExceptions in force, sorted by key.
 	Exceptions []*engine.Exception
 
-	byKind   map[string][]*engine.Policy
-	anyKind  []*engine.Policy
+	index    index
 	provider map[string]string
 }
 
-// Candidates returns the policies with at least one rule that may match a resource of kind (as in "Pod"), in key
-// order. The full match still happens in the engine; this only narrows the set.
-func (s *Snapshot) Candidates(kind string) []*engine.Policy {
-	if ps, ok := s.byKind[kind]; ok {
-		return ps
-	}
-	return s.anyKind
+// Candidates returns the policies with at least one rule that may match a request for a resource of kind (as in
+// "Pod") and resource (the plural resource name, as in "pods"; guessed from the kind when empty), in key order. The
+// full match still happens in the engine; this only narrows the set.
+func (s *Snapshot) Candidates(kind, resource string) []*engine.Policy {
+	return s.index.candidates(kind, resource)
 }
 
 // Source returns the name of the source that supplied the policy with key.
@@ -55,7 +53,7 @@ type Store struct {
 func NewStore() *Store {
 	s := &Store{policies: map[string]map[string]*engine.Policy{}, exceptions: map[string]map[string]*engine.Exception{},
 		waiting: map[string]bool{}}
-	s.current.Store(&Snapshot{byKind: map[string][]*engine.Policy{}})
+	s.current.Store(&Snapshot{})
 	return s
 }
 
@@ -228,7 +226,7 @@ func (s *Store) build(revision int64) *Snapshot {
 			snap.Exceptions = append(snap.Exceptions, s.exceptions[source][key])
 		}
 	}
-	snap.byKind, snap.anyKind = indexByKind(snap.Policies)
+	snap.index = buildIndex(snap.Policies)
 	return snap
 }
 
@@ -241,40 +239,108 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// indexByKind lists, per kind name, the policies that name it, followed in key order by the policies any kind may
-// reach (a wildcard or pattern kind). Kind selectors come parsed from the engine (engine.Scope), so "Pod/exec",
-// "Pod.exec" and "v1/Pod" all index under "Pod", the top-level kind a subresource request is matched as.
-func indexByKind(policies []*engine.Policy) (map[string][]*engine.Policy, []*engine.Policy) {
-	named := map[string]map[*engine.Policy]bool{}
+// index is a snapshot's lookup of candidate policies: by kind name for rules that select kinds, by resource name
+// for rules that select resources (a ValidatingPolicy's matchConstraints), and the policies any request may reach
+// (a wildcard or pattern kind, a wildcard resource). Each list is in key order.
+type index struct {
+	byKind     map[string][]*engine.Policy
+	byResource map[string][]*engine.Policy
+	any        []*engine.Policy
+}
+
+// buildIndex indexes policies. Kind selectors come parsed from the engine (engine.Scope), so "Pod/exec", "Pod.exec"
+// and "v1/Pod" all index under "Pod", the top-level kind a subresource request is matched as; resource rules index
+// under their resource without subresource ("pods/exec" under "pods"), as a request names its resource.
+func buildIndex(policies []*engine.Policy) index {
+	kinds, resources := map[string]map[*engine.Policy]bool{}, map[string]map[*engine.Policy]bool{}
 	wild := map[*engine.Policy]bool{}
+	add := func(m map[string]map[*engine.Policy]bool, name string, p *engine.Policy) {
+		if m[name] == nil {
+			m[name] = map[*engine.Policy]bool{}
+		}
+		m[name][p] = true
+	}
 	for _, p := range policies {
 		for _, r := range p.Rules {
 			for _, k := range r.Scope.Kinds {
-				kind := k.Selector.ExactKind()
-				if kind == "" {
+				if kind := k.Selector.ExactKind(); kind != "" {
+					add(kinds, kind, p)
+				} else {
 					wild[p] = true
-					continue
 				}
-				if named[kind] == nil {
-					named[kind] = map[*engine.Policy]bool{}
+			}
+			for _, rr := range r.Scope.Resources {
+				for _, res := range rr.Resources {
+					if name := topResource(res); name != "" {
+						add(resources, name, p)
+					} else {
+						wild[p] = true
+					}
 				}
-				named[kind][p] = true
 			}
 		}
 	}
-	byKind := make(map[string][]*engine.Policy, len(named))
-	var anyKind []*engine.Policy
+	ix := index{byKind: lists(policies, kinds, wild), byResource: lists(policies, resources, wild)}
 	for _, p := range policies {
 		if wild[p] {
-			anyKind = append(anyKind, p)
+			ix.any = append(ix.any, p)
 		}
 	}
-	for kind, set := range named {
+	return ix
+}
+
+// topResource is the resource a resource rule names without its subresource, or "" for a wildcard resource.
+func topResource(res string) string {
+	name, _, _ := strings.Cut(res, "/")
+	if name == "*" {
+		return ""
+	}
+	return name
+}
+
+// lists turns the sets of each name into key-ordered lists that end with, in order, the wildcard policies.
+func lists(policies []*engine.Policy, named map[string]map[*engine.Policy]bool, wild map[*engine.Policy]bool) map[string][]*engine.Policy {
+	out := make(map[string][]*engine.Policy, len(named))
+	for name, set := range named {
 		for _, p := range policies {
 			if set[p] || wild[p] {
-				byKind[kind] = append(byKind[kind], p)
+				out[name] = append(out[name], p)
 			}
 		}
 	}
-	return byKind, anyKind
+	return out
+}
+
+// candidates returns the policies that may select a request for kind and resource, in key order.
+func (ix index) candidates(kind, resource string) []*engine.Policy {
+	if resource == "" {
+		resource = match.ResourceForKind(kind)
+	}
+	byKind, okKind := ix.byKind[kind]
+	byResource, okResource := ix.byResource[resource]
+	switch {
+	case okKind && okResource:
+		return mergeByKey(byKind, byResource)
+	case okKind:
+		return byKind
+	case okResource:
+		return byResource
+	}
+	return ix.any
+}
+
+// mergeByKey merges two key-ordered lists, each policy once.
+func mergeByKey(a, b []*engine.Policy) []*engine.Policy {
+	out := make([]*engine.Policy, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := strings.Compare(a[0].Key(), b[0].Key()); {
+		case c < 0:
+			out, a = append(out, a[0]), a[1:]
+		case c > 0:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }

@@ -72,7 +72,7 @@ func TestStoreSnapshots(t *testing.T) {
 		{"ConfigMap", []string{"c"}},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, keys(snap.Candidates(tt.kind)), tt.kind)
+		assert.Equal(t, tt.want, keys(snap.Candidates(tt.kind, "")), tt.kind)
 	}
 
 	s.DeletePolicy("cluster", "b")

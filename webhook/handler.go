@@ -107,7 +107,7 @@ func (h *Handler) admit(ctx context.Context, ar *admissionv1.AdmissionRequest, m
 	defer cancel()
 	snap := h.Store.Snapshot()
 	in := engine.NewInput(req)
-	policies := h.policiesFor(snap, in, mutating, class)
+	policies := h.policiesFor(snap, in, req.Resource, mutating, class)
 	opts := engine.EvalOptions{Loader: h.Loader, Exceptions: snap.Exceptions}
 	if mutating {
 		return h.mutate(ctx, req, in, policies, opts, class)
@@ -128,16 +128,16 @@ func (h *Handler) isExcluded(ar *admissionv1.AdmissionRequest) bool {
 	return ar.Kind.Group == "" && ar.Kind.Kind == "Namespace" && slices.Contains(h.Excluded, ar.Name)
 }
 
-// policiesFor returns the policies of the snapshot this webhook class serves for the input: those with rules the
-// engine runs on this webhook (StageMutate on the mutating one; StageValidate and StageTrigger on the validating one,
-// which only records StageTrigger rules for the generate controller).
-func (h *Handler) policiesFor(snap *policy.Snapshot, in *engine.Input, mutating bool, class engine.Webhook) []*engine.Policy {
+// policiesFor returns the policies of the snapshot this webhook class serves for the input, a request for resource:
+// those with rules the engine runs on this webhook (StageMutate on the mutating one; StageValidate and StageTrigger
+// on the validating one, which only records StageTrigger rules for the generate controller).
+func (h *Handler) policiesFor(snap *policy.Snapshot, in *engine.Input, resource string, mutating bool, class engine.Webhook) []*engine.Policy {
 	stages := engine.StageValidate | engine.StageTrigger
 	if mutating {
 		stages = engine.StageMutate
 	}
 	var out []*engine.Policy
-	for _, p := range snap.Candidates(in.Kind()) {
+	for _, p := range snap.Candidates(in.Kind(), resource) {
 		if !p.Runs(stages) || registration.Normalize(p.Webhook) != class {
 			continue
 		}

@@ -46,6 +46,7 @@ func toEngineRequest(ctx context.Context, ar *admissionv1.AdmissionRequest, ns N
 			Groups:   ar.UserInfo.Groups,
 		},
 		Kind:      &engine.GroupVersionKind{Group: ar.Kind.Group, Version: ar.Kind.Version, Kind: ar.Kind.Kind},
+		Resource:  ar.Resource.Resource,
 		Name:      ar.Name,
 		Namespace: ar.Namespace,
 	}

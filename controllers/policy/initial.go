@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
 )
@@ -31,9 +33,14 @@ func (l *initialLoad) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	vpols, cexs, err := l.readValidating(ctx)
+	if err != nil {
+		return err
+	}
 	l.r.Store.ReplaceSource(SourceName, policies, exceptions)
+	l.r.Store.ReplaceSource(ValidatingSourceName, vpols, cexs)
 	l.r.Store.MarkReady()
-	log.Info("policy set loaded", "policies", len(policies), "exceptions", len(exceptions),
+	log.Info("policy set loaded", "policies", len(policies)+len(vpols), "exceptions", len(exceptions)+len(cexs),
 		"revision", l.r.Store.Snapshot().Revision)
 	return nil
 }
@@ -69,6 +76,42 @@ func (l *initialLoad) read(ctx context.Context) ([]*engine.Policy, []*engine.Exc
 	var exceptions []*engine.Exception
 	for i := range xs.Items {
 		if x, _, err := l.r.compileException(&xs.Items[i]); err == nil {
+			exceptions = append(exceptions, x)
+		}
+	}
+	return policies, exceptions, nil
+}
+
+// readValidating compiles every policies.kyverno.io object, as read does the bylaw.dev ones.
+func (l *initialLoad) readValidating(ctx context.Context) ([]*engine.Policy, []*engine.Exception, error) {
+	c := l.mgr.GetClient()
+	var vps policiesv1.ValidatingPolicyList
+	if err := c.List(ctx, &vps); err != nil {
+		return nil, nil, fmt.Errorf("listing ValidatingPolicies: %w", err)
+	}
+	var nvps policiesv1.NamespacedValidatingPolicyList
+	if err := c.List(ctx, &nvps); err != nil {
+		return nil, nil, fmt.Errorf("listing NamespacedValidatingPolicies: %w", err)
+	}
+	var xs policiesv1.PolicyExceptionList
+	if err := c.List(ctx, &xs); err != nil {
+		return nil, nil, fmt.Errorf("listing policies.kyverno.io PolicyExceptions: %w", err)
+	}
+	var policies []*engine.Policy
+	add := func(kind string, om metav1.ObjectMeta, spec *policiesv1.ValidatingPolicySpec) {
+		if p, err := l.r.Loader.CompileValidating(kind, &om, spec); err == nil {
+			policies = append(policies, p)
+		}
+	}
+	for i := range vps.Items {
+		add(policiesv1.ValidatingPolicyKind, vps.Items[i].ObjectMeta, &vps.Items[i].Spec)
+	}
+	for i := range nvps.Items {
+		add(policiesv1.NamespacedValidatingPolicyKind, nvps.Items[i].ObjectMeta, &nvps.Items[i].Spec)
+	}
+	var exceptions []*engine.Exception
+	for i := range xs.Items {
+		if x, _, err := l.r.compileCELException(&xs.Items[i], time.Now()); err == nil {
 			exceptions = append(exceptions, x)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 )
 
@@ -37,10 +38,42 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager) error {
 			return fmt.Errorf("setting up the %s controller: %w", c.name, err)
 		}
 	}
+	if err := r.setupValidating(mgr, everyReplica, changed); err != nil {
+		return err
+	}
 	err := ctrl.NewControllerManagedBy(mgr).Named("policyexception").For(&v1alpha1.PolicyException{}, changed).
 		WithOptions(everyReplica).Complete(reconcile.Func(r.reconcileException))
 	if err != nil {
 		return fmt.Errorf("setting up the policyexception controller: %w", err)
 	}
 	return mgr.Add(&initialLoad{r: r, mgr: mgr})
+}
+
+// setupValidating registers the controllers of the policies.kyverno.io kinds: ValidatingPolicy,
+// NamespacedValidatingPolicy and PolicyException.
+func (r *Reconciler) setupValidating(mgr manager.Manager, opts controller.Options, changed builder.Predicates) error {
+	kinds := []struct {
+		name string
+		obj  func() validatingObject
+		kind string
+	}{
+		{"validatingpolicy", func() validatingObject { return &policiesv1.ValidatingPolicy{} }, policiesv1.ValidatingPolicyKind},
+		{"namespacedvalidatingpolicy", func() validatingObject { return &policiesv1.NamespacedValidatingPolicy{} },
+			policiesv1.NamespacedValidatingPolicyKind},
+	}
+	for _, k := range kinds {
+		err := ctrl.NewControllerManagedBy(mgr).Named(k.name).For(k.obj(), changed).WithOptions(opts).
+			Complete(reconcile.Func(func(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+				return r.reconcileValidating(ctx, req, k.obj(), k.kind)
+			}))
+		if err != nil {
+			return fmt.Errorf("setting up the %s controller: %w", k.name, err)
+		}
+	}
+	err := ctrl.NewControllerManagedBy(mgr).Named("celpolicyexception").For(&policiesv1.PolicyException{}, changed).
+		WithOptions(opts).Complete(reconcile.Func(r.reconcileCELException))
+	if err != nil {
+		return fmt.Errorf("setting up the policies.kyverno.io policyexception controller: %w", err)
+	}
+	return nil
 }

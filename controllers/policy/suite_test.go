@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
 	bylawpolicy "github.com/bylaw-dev/bylaw/policy"
@@ -33,6 +34,7 @@ func testScheme(t *testing.T) *runtime.Scheme {
 	s := runtime.NewScheme()
 	require.NoError(t, clientgoscheme.AddToScheme(s))
 	require.NoError(t, v1alpha1.AddToScheme(s))
+	require.NoError(t, policiesv1.AddToScheme(s))
 	return s
 }
 

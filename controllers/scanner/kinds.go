@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -58,8 +59,62 @@ func (r *resolver) targetsOf(p *engine.Policy) ([]target, error) {
 			}
 			out = append(out, ts...)
 		}
+		for _, rr := range rule.Scope.Resources {
+			ts, err := r.resolveResources(rr)
+			if err != nil {
+				return nil, fmt.Errorf("policy %s rule %s: %w", p.Key(), rule.Name, err)
+			}
+			out = append(out, ts...)
+		}
 	}
 	return out, nil
+}
+
+// resolveResources returns the targets of a resource rule (a ValidatingPolicy's matchConstraints): the preferred
+// version of each resource it names in each group. Subresources name requests, not stored objects, and are left
+// out; a wildcard group or resource cannot be listed through a RESTMapper and is left out with a warning.
+func (r *resolver) resolveResources(rr match.ResourceRule) ([]target, error) {
+	var out []target
+	for _, g := range rr.Groups {
+		for _, res := range rr.Resources {
+			if strings.Contains(res, "/") {
+				continue
+			}
+			raw := g + "/" + res
+			if g == "*" || res == "*" {
+				r.warnings[raw] = fmt.Sprintf("resources %q in group %q: a wildcard is not scanned", res, g)
+				continue
+			}
+			ts, err := r.resolveResource(raw, schema.GroupResource{Group: g, Resource: res})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ts...)
+		}
+	}
+	return out, nil
+}
+
+func (r *resolver) resolveResource(raw string, gr schema.GroupResource) ([]target, error) {
+	if ts, ok := r.cache[raw]; ok {
+		return ts, nil
+	}
+	gvk, err := r.mapper.KindFor(gr.WithVersion(""))
+	if meta.IsNoMatchError(err) {
+		r.warnings[raw] = fmt.Sprintf("resource %q in group %q is not served by the API server", gr.Resource, gr.Group)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resolving resource %s: %w", gr, err)
+	}
+	pref, err := r.mapper.RESTMapping(gvk.GroupKind())
+	if err != nil {
+		return nil, fmt.Errorf("resolving kind %s: %w", gvk.GroupKind(), err)
+	}
+	ts := []target{{gvr: pref.Resource, gvk: pref.GroupVersionKind,
+		namespaced: pref.Scope == nil || pref.Scope.Name() != meta.RESTScopeNameRoot}}
+	r.cache[raw] = ts
+	return ts, nil
 }
 
 // resolve returns the targets of one selector: the preferred version of every kind it names.

@@ -130,7 +130,7 @@ func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstru
 	if s.excluded(obj.GetNamespace()) {
 		return false, nil
 	}
-	results, err := s.Evaluate(ctx, s.Store.Snapshot(), obj)
+	results, err := s.Evaluate(ctx, s.Store.Snapshot(), obj, w.target.gvr.Resource)
 	if err != nil {
 		return false, fmt.Errorf("%s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
 	}
@@ -143,17 +143,19 @@ func (s *Scanner) record(ctx context.Context, w *watch, obj *unstructured.Unstru
 	return changed, nil
 }
 
-// Evaluate runs the validate rules of every background policy of snap that may match obj, as a scan does, and returns
+// Evaluate runs the validate rules of every background policy of snap that may match obj, an object of resource
+// (the plural name its kind is served as; guessed from the kind when empty), as a scan does, and returns
 // what Book.Update takes. Background policies that cannot match obj get a result without rules, which removes results
 // they left on it before (a policy that changed its kinds). An error (the labels of obj's namespace are not known
 // yet) means nothing was evaluated.
-func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured) ([]engine.PolicyResult, error) {
+func (s *Scanner) Evaluate(ctx context.Context, snap *policy.Snapshot, obj *unstructured.Unstructured,
+	resource string) ([]engine.PolicyResult, error) {
 	labels, err := s.namespaceLabels(obj.GetNamespace())
 	if err != nil {
 		return nil, err
 	}
-	in := engine.NewInput(engine.Request{Object: obj.Object, NamespaceLabels: labels})
-	candidates := snap.Candidates(obj.GetKind())
+	in := engine.NewInput(engine.Request{Object: obj.Object, NamespaceLabels: labels, Resource: resource})
+	candidates := snap.Candidates(obj.GetKind(), resource)
 	opts := engine.EvalOptions{Loader: s.Loader, Exceptions: snap.Exceptions}
 	out := make([]engine.PolicyResult, 0, len(snap.Policies))
 	for _, p := range snap.Policies {

@@ -45,7 +45,7 @@ func BenchmarkScannerPath10kPods(b *testing.B) {
 	for b.Loop() {
 		s := &scanner.Scanner{Store: store, Engine: eng, Book: reports.NewBook(reports.Options{})}
 		for _, obj := range objs {
-			results, err := s.Evaluate(ctx, snap, obj)
+			results, err := s.Evaluate(ctx, snap, obj, "")
 			require.NoError(b, err)
 			s.Book.Update(reports.ResourceOf(obj.Object), results)
 		}

@@ -51,7 +51,7 @@ func Desired(policies []*engine.Policy, mapper meta.RESTMapper, caBundle []byte,
 
 func (b *builder) addPolicy(p *engine.Policy) error {
 	w := Normalize(p.Webhook)
-	namespaced := p.Kind == "Policy"
+	namespaced := p.Namespace != ""
 	for _, r := range p.Rules {
 		for _, c := range classesOf(r, w) {
 			if err := b.addRule(p, r, c, namespaced); err != nil {
@@ -89,6 +89,7 @@ func (b *builder) addRule(p *engine.Policy, r *engine.Rule, c class, namespaced 
 			b.addRef(p, r, c, ref, namespaced, ops)
 		}
 	}
+	b.addResourceRules(p, r, c, namespaced)
 	return nil
 }
 

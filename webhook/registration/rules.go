@@ -31,6 +31,13 @@ func (s ruleSet) add(ref resourceRef, scope admissionregistrationv1.ScopeType, o
 	}
 }
 
+// addExact records ref for each operation, and nothing else: a resource rule says exactly what it selects.
+func (s ruleSet) addExact(ref resourceRef, scope admissionregistrationv1.ScopeType, ops []admissionregistrationv1.OperationType) {
+	for _, op := range ops {
+		s[entry{group: ref.group, version: ref.version, resource: ref.resource, scope: scope, operation: op}] = struct{}{}
+	}
+}
+
 func selectsV1Pods(e entry) bool {
 	return (e.group == "" || e.group == "*") && (e.version == "v1" || e.version == "*") &&
 		(e.resource == "pods" || e.resource == "*")
