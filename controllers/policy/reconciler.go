@@ -59,6 +59,24 @@ type object interface {
 	GetSpec() *v1alpha1.Spec
 }
 
+// fetchOrForget reads the policy object of req into obj. When it is gone or being deleted, the policy key is removed
+// from the store's source and found is false.
+func (r *Reconciler) fetchOrForget(ctx context.Context, req ctrl.Request, obj client.Object, source, kind, key string) (bool, error) {
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.Store.DeletePolicy(source, key)
+			logr.FromContextOrDiscard(ctx).V(1).Info("policy removed from the store", "kind", kind, "policy", key)
+			return false, nil
+		}
+		return false, fmt.Errorf("reading %s %s: %w", kind, key, err)
+	}
+	if !obj.GetDeletionTimestamp().IsZero() {
+		r.Store.DeletePolicy(source, key)
+		return false, nil
+	}
+	return true, nil
+}
+
 // ownedConditions are the conditions this controller writes.
 var ownedConditions = []string{meta.ReadyCondition, meta.ReconcilingCondition, meta.StalledCondition}
 
@@ -68,17 +86,8 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, req ctrl.Request, obj 
 	if req.Namespace != "" {
 		key = req.Namespace + "/" + req.Name
 	}
-	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
-		if apierrors.IsNotFound(err) {
-			r.Store.DeletePolicy(SourceName, key)
-			log.V(1).Info("policy removed from the store")
-			return ctrl.Result{}, nil
-		}
-		return ctrl.Result{}, fmt.Errorf("reading %s %s: %w", kind, key, err)
-	}
-	if !obj.GetDeletionTimestamp().IsZero() {
-		r.Store.DeletePolicy(SourceName, key)
-		return ctrl.Result{}, nil
+	if found, err := r.fetchOrForget(ctx, req, obj, SourceName, kind, key); !found || err != nil {
+		return ctrl.Result{}, err
 	}
 	patcher := patch.NewSerialPatcher(obj, r.Client)
 	defer func() {

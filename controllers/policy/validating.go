@@ -42,16 +42,8 @@ func (r *Reconciler) reconcileValidating(ctx context.Context, req ctrl.Request, 
 	if req.Namespace != "" {
 		key = req.Namespace + "/" + req.Name
 	}
-	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
-		if apierrors.IsNotFound(err) {
-			r.Store.DeletePolicy(ValidatingSourceName, key)
-			return ctrl.Result{}, nil
-		}
-		return ctrl.Result{}, fmt.Errorf("reading %s %s: %w", kind, key, err)
-	}
-	if !obj.GetDeletionTimestamp().IsZero() {
-		r.Store.DeletePolicy(ValidatingSourceName, key)
-		return ctrl.Result{}, nil
+	if found, err := r.fetchOrForget(ctx, req, obj, ValidatingSourceName, kind, key); !found || err != nil {
+		return ctrl.Result{}, err
 	}
 	patcher := patch.NewSerialPatcher(obj, r.Client)
 	defer func() {
