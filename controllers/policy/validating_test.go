@@ -37,6 +37,8 @@ func readyOf(t *testing.T, c client.Client, obj validatingObject) (*metav1.Condi
 		cond = apimeta.FindStatusCondition(obj.GetConditions(), meta.ReadyCondition)
 		require.NotNil(ct, cond)
 		assert.Equal(ct, obj.GetGeneration(), cond.ObservedGeneration)
+		// the patch helper writes conditions and the rest of the status in two requests: wait for both
+		assert.NotNil(ct, obj.GetStatus().ConditionStatus.Ready)
 	}, wait, 100*time.Millisecond)
 	return cond, obj.GetStatus().ConditionStatus.Ready
 }
