@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -30,7 +31,9 @@ type Options struct {
 	CAValidity         time.Duration
 	ExcludedNamespaces []string
 	// ExceptionNamespaces are the namespaces PolicyExceptions are trusted from; nil means --namespace only.
-	ExceptionNamespaces    []string
+	ExceptionNamespaces []string
+	// CELHTTPHosts are the hosts the CEL http library of cluster-wide CEL policies may call; none by default.
+	CELHTTPHosts           []string
 	MetricsBindAddress     string
 	MetricsSecure          bool
 	MetricsCertDir         string
@@ -97,6 +100,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.ExcludedNamespaces, "excluded-namespaces", o.ExcludedNamespaces, "namespaces never evaluated at admission (Bylaw's own namespace is always added)")
 	fs.StringSliceVar(&o.ExceptionNamespaces, "exception-namespaces", o.ExceptionNamespaces, "namespaces whose "+
 		"PolicyExceptions take effect (default: --namespace only); \"*\" trusts every namespace, an empty value none")
+	fs.StringSliceVar(&o.CELHTTPHosts, "cel-http-hosts", o.CELHTTPHosts, "hosts (host, host:port or *.domain) the CEL "+
+		"http library of cluster-wide ValidatingPolicies may call; none by default, never for namespaced policies")
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address of /metrics and /status (0 disables them)")
 	fs.BoolVar(&o.MetricsSecure, "metrics-secure", o.MetricsSecure, "serve /metrics and /status over HTTPS to callers "+
 		"with a Kubernetes token allowed to get the path (false: plain HTTP without authentication, loopback addresses only)")
@@ -152,6 +157,11 @@ func (o *Options) Validate() error {
 	}
 	if o.MaxRequestBytes < 1024 {
 		errs = append(errs, fmt.Errorf("--max-request-bytes: %d is too small", o.MaxRequestBytes))
+	}
+	for _, h := range o.CELHTTPHosts {
+		if h == "" || strings.ContainsAny(h, "/ ") {
+			errs = append(errs, fmt.Errorf("--cel-http-hosts: %q is not host, host:port or *.domain", h))
+		}
 	}
 	if err := validateExceptionNamespaces(o.ExceptionNamespaces); err != nil {
 		errs = append(errs, err)

@@ -129,3 +129,25 @@ func TestContextServiceAccountFlag(t *testing.T) {
 		})
 	}
 }
+
+func TestCELHTTPHostsFlag(t *testing.T) {
+	for _, tt := range []struct {
+		arg  string
+		want []string
+		err  string
+	}{
+		{arg: "--cel-http-hosts=api.example.com,*.internal:8443", want: []string{"api.example.com", "*.internal:8443"}},
+		{arg: "--cel-http-hosts=https://api.example.com", err: `--cel-http-hosts: "https://api.example.com" is not host`},
+	} {
+		t.Run(tt.arg, func(t *testing.T) {
+			o := parse(t, "--webhook-url=https://127.0.0.1:9443", tt.arg)
+			err := o.Validate()
+			if tt.err != "" {
+				require.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, o.CELHTTPHosts)
+		})
+	}
+}

@@ -123,7 +123,7 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 
 // wire adds every component of serve to mgr.
 func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, log logr.Logger) error {
-	eng := engine.New()
+	eng := engine.New(engine.WithHTTPHosts(o.CELHTTPHosts...))
 	elected := mgr.Elected()
 	reconciler := &policyctl.Reconciler{
 		Client: mgr.GetClient(), Loader: policy.NewLoader(eng), Store: store,
