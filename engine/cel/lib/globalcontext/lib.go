@@ -44,13 +44,15 @@ type library struct{}
 // LibraryName implements cel.Library.
 func (library) LibraryName() string { return "kyverno.globalcontext" }
 
-var spellings = []struct{ function, suffix string }{{"Get", "pascal"}, {"get", "camel"}}
+func spellings() []struct{ function, suffix string } {
+	return []struct{ function, suffix string }{{"Get", "pascal"}, {"get", "camel"}}
+}
 
 // CompileOptions implements cel.Library.
 func (library) CompileOptions() []cel.EnvOption {
 	est, _ := costs()
 	opts := []cel.EnvOption{est, cel.Variable(Name, Type)}
-	for _, s := range spellings {
+	for _, s := range spellings() {
 		opts = append(opts, cel.Function(s.function,
 			cel.MemberOverload("globalcontext_get_string_"+s.suffix, []*cel.Type{Type, cel.StringType}, cel.DynType,
 				cel.FunctionBinding(get)),
@@ -68,7 +70,7 @@ func (library) ProgramOptions() []cel.ProgramOption {
 
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, s := range spellings {
+	for _, s := range spellings() {
 		for _, id := range []string{"globalcontext_get_string_", "globalcontext_get_string_string_"} {
 			c := lib.Fixed(lib.ExternalCall, nil)
 			c.Overload = id + s.suffix

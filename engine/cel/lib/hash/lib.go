@@ -20,14 +20,20 @@ func Lib() cel.EnvOption { return cel.Lib(library{}) }
 type library struct{}
 
 // algorithms are the functions, with the length of their hexadecimal result.
-var algorithms = []struct {
+func algorithms() []struct {
 	name string
 	new  func() gohash.Hash
 	hex  uint64
-}{
-	{"sha1", sha1.New, 40},
-	{"sha256", sha256.New, 64},
-	{"md5", md5.New, 32},
+} {
+	return []struct {
+		name string
+		new  func() gohash.Hash
+		hex  uint64
+	}{
+		{"sha1", sha1.New, 40},
+		{"sha256", sha256.New, 64},
+		{"md5", md5.New, 32},
+	}
 }
 
 // LibraryName implements cel.Library.
@@ -37,7 +43,7 @@ func (library) LibraryName() string { return "kyverno.hash" }
 func (library) CompileOptions() []cel.EnvOption {
 	est, _ := costs()
 	opts := []cel.EnvOption{est}
-	for _, a := range algorithms {
+	for _, a := range algorithms() {
 		fn := digest(a.name, a.new)
 		for _, spelling := range []struct{ name, suffix string }{{a.name, "non_prefixed"}, {"hash." + a.name, "prefixed"}} {
 			opts = append(opts, cel.Function(spelling.name, cel.Overload(a.name+"_string_"+spelling.suffix,
@@ -55,7 +61,7 @@ func (library) ProgramOptions() []cel.ProgramOption {
 
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, a := range algorithms {
+	for _, a := range algorithms() {
 		for _, suffix := range []string{"non_prefixed", "prefixed"} {
 			c := lib.Linear(lib.ByteFactor, lib.SizeAtMost(a.hex), 0)
 			c.Overload = a.name + "_string_" + suffix

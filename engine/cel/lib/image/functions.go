@@ -17,41 +17,53 @@ type library struct{}
 func (library) LibraryName() string { return "kyverno.image" }
 
 // parsers are the global functions taking a string, by overload ID.
-var parsers = []struct {
+func parsers() []struct {
 	function, id string
 	result       *cel.Type
 	bind         func(ref.Val) ref.Val
-}{
-	{"image", "string_to_image_deprecated", Type, parse},
-	{"parseImageReference", "string_to_image", Type, parse},
-	{"isImage", "is_image_string", cel.BoolType, isImage},
+} {
+	return []struct {
+		function, id string
+		result       *cel.Type
+		bind         func(ref.Val) ref.Val
+	}{
+		{"image", "string_to_image_deprecated", Type, parse},
+		{"parseImageReference", "string_to_image", Type, parse},
+		{"isImage", "is_image_string", cel.BoolType, isImage},
+	}
 }
 
 // accessors are the member functions of kyverno.image, by overload ID.
-var accessors = []struct {
+func accessors() []struct {
 	function, id string
 	result       *cel.Type
 	get          func(Reference) ref.Val
-}{
-	{"containsDigest", "image_contains_digest", cel.BoolType, func(r Reference) ref.Val { return types.Bool(r.Digest() != "") }},
-	{"registry", "image_registry", cel.StringType, func(r Reference) ref.Val { return types.String(r.Registry()) }},
-	{"repository", "image_repository", cel.StringType, func(r Reference) ref.Val { return types.String(r.Repository()) }},
-	{"identifier", "image_identifier", cel.StringType, func(r Reference) ref.Val { return types.String(r.Identifier()) }},
-	{"identifierWithSeparator", "image_identifier_with_separator", cel.StringType,
-		func(r Reference) ref.Val { return types.String(r.IdentifierWithSeparator()) }},
-	{"tag", "image_tag", cel.StringType, func(r Reference) ref.Val { return types.String(r.Tag()) }},
-	{"digest", "image_digest", cel.StringType, func(r Reference) ref.Val { return types.String(r.Digest()) }},
+} {
+	return []struct {
+		function, id string
+		result       *cel.Type
+		get          func(Reference) ref.Val
+	}{
+		{"containsDigest", "image_contains_digest", cel.BoolType, func(r Reference) ref.Val { return types.Bool(r.Digest() != "") }},
+		{"registry", "image_registry", cel.StringType, func(r Reference) ref.Val { return types.String(r.Registry()) }},
+		{"repository", "image_repository", cel.StringType, func(r Reference) ref.Val { return types.String(r.Repository()) }},
+		{"identifier", "image_identifier", cel.StringType, func(r Reference) ref.Val { return types.String(r.Identifier()) }},
+		{"identifierWithSeparator", "image_identifier_with_separator", cel.StringType,
+			func(r Reference) ref.Val { return types.String(r.IdentifierWithSeparator()) }},
+		{"tag", "image_tag", cel.StringType, func(r Reference) ref.Val { return types.String(r.Tag()) }},
+		{"digest", "image_digest", cel.StringType, func(r Reference) ref.Val { return types.String(r.Digest()) }},
+	}
 }
 
 // CompileOptions implements cel.Library.
 func (library) CompileOptions() []cel.EnvOption {
 	est, _ := costs()
 	opts := []cel.EnvOption{est, cel.Types(Type)}
-	for _, p := range parsers {
+	for _, p := range parsers() {
 		opts = append(opts, cel.Function(p.function, cel.Overload(p.id, []*cel.Type{cel.StringType}, p.result,
 			cel.UnaryBinding(p.bind))))
 	}
-	for _, a := range accessors {
+	for _, a := range accessors() {
 		opts = append(opts, cel.Function(a.function, cel.MemberOverload(a.id, []*cel.Type{Type}, a.result,
 			cel.UnaryBinding(accessor(a.get)))))
 	}
@@ -68,12 +80,12 @@ func (library) ProgramOptions() []cel.ProgramOption {
 // argument bounds (references are sized like the string they were parsed from).
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, p := range parsers {
+	for _, p := range parsers() {
 		c := lib.Linear(lib.ByteFactor, lib.SizeOfArg(0), 0)
 		c.Overload = p.id
 		cs = append(cs, c)
 	}
-	for _, a := range accessors {
+	for _, a := range accessors() {
 		c := lib.Linear(lib.ByteFactor, lib.SizeOfArg(0), 0)
 		c.Overload = a.id
 		cs = append(cs, c)

@@ -44,16 +44,18 @@ type library struct{}
 // LibraryName implements cel.Library.
 func (library) LibraryName() string { return "kyverno.imagedata" }
 
-var spellings = []struct{ function, id string }{
-	{"GetMetadata", "imagedata_get_string_pascal"},
-	{"getMetadata", "imagedata_get_string_camel"},
+func spellings() []struct{ function, id string } {
+	return []struct{ function, id string }{
+		{"GetMetadata", "imagedata_get_string_pascal"},
+		{"getMetadata", "imagedata_get_string_camel"},
+	}
 }
 
 // CompileOptions implements cel.Library.
 func (library) CompileOptions() []cel.EnvOption {
 	est, _ := costs()
 	opts := []cel.EnvOption{est, cel.Variable(Name, Type)}
-	for _, s := range spellings {
+	for _, s := range spellings() {
 		opts = append(opts, cel.Function(s.function, cel.MemberOverload(s.id, []*cel.Type{Type, cel.StringType},
 			cel.DynType, cel.BinaryBinding(getMetadata))))
 	}
@@ -68,7 +70,7 @@ func (library) ProgramOptions() []cel.ProgramOption {
 
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, s := range spellings {
+	for _, s := range spellings() {
 		c := lib.Fixed(lib.ExternalCall, nil)
 		c.Overload = s.id
 		cs = append(cs, c)

@@ -39,30 +39,34 @@ type overload struct {
 	roles []role
 }
 
-var clusterOverloads = []overload{
-	{"resource_list_string_string_string", opList, []role{apiVersion, resourceName, namespace}},
-	{"resource_list_string_string_string_map", opList, []role{apiVersion, resourceName, namespace, labels}},
-	{"resource_get_string_string_string_string", opGet, []role{apiVersion, resourceName, namespace, name}},
-	{"resource_get_string_string_string_string_stringlist", opGet,
-		[]role{apiVersion, resourceName, namespace, name, subresources}},
-	{"resource_post_string_string_string_map", opPost, []role{apiVersion, resourceName, namespace, data}},
-	{"resource_post_string_string_map", opPost, []role{apiVersion, resourceName, data}},
+func clusterOverloads() []overload {
+	return []overload{
+		{"resource_list_string_string_string", opList, []role{apiVersion, resourceName, namespace}},
+		{"resource_list_string_string_string_map", opList, []role{apiVersion, resourceName, namespace, labels}},
+		{"resource_get_string_string_string_string", opGet, []role{apiVersion, resourceName, namespace, name}},
+		{"resource_get_string_string_string_string_stringlist", opGet,
+			[]role{apiVersion, resourceName, namespace, name, subresources}},
+		{"resource_post_string_string_string_map", opPost, []role{apiVersion, resourceName, namespace, data}},
+		{"resource_post_string_string_map", opPost, []role{apiVersion, resourceName, data}},
+	}
 }
 
-var namespacedOverloads = []overload{
-	{"resource_list_string_string", opList, []role{apiVersion, resourceName}},
-	{"resource_list_string_string_map", opList, []role{apiVersion, resourceName, labels}},
-	{"resource_get_string_string_string", opGet, []role{apiVersion, resourceName, name}},
-	{"resource_get_string_string_string_stringlist", opGet, []role{apiVersion, resourceName, name, subresources}},
-	{"resource_post_string_string_map", opPost, []role{apiVersion, resourceName, data}},
+func namespacedOverloads() []overload {
+	return []overload{
+		{"resource_list_string_string", opList, []role{apiVersion, resourceName}},
+		{"resource_list_string_string_map", opList, []role{apiVersion, resourceName, labels}},
+		{"resource_get_string_string_string", opGet, []role{apiVersion, resourceName, name}},
+		{"resource_get_string_string_string_stringlist", opGet, []role{apiVersion, resourceName, name, subresources}},
+		{"resource_post_string_string_map", opPost, []role{apiVersion, resourceName, data}},
+	}
 }
 
 // Lib returns the resource library with the cluster-wide signatures, or, when namespaced, those of a namespaced
 // policy (no namespace argument).
 func Lib(namespaced bool) cel.EnvOption {
-	ovs := clusterOverloads
+	ovs := clusterOverloads()
 	if namespaced {
-		ovs = namespacedOverloads
+		ovs = namespacedOverloads()
 	}
 	return cel.Lib(library{overloads: ovs})
 }

@@ -11,9 +11,11 @@ import (
 
 const function = "listObjToMap"
 
-var overloads = []struct{ function, id string }{
-	{function, "list_of_object_to_map_non_prefixed"},
-	{"transform." + function, "list_of_object_to_map_prefixed"},
+func overloads() []struct{ function, id string } {
+	return []struct{ function, id string }{
+		{function, "list_of_object_to_map_non_prefixed"},
+		{"transform." + function, "list_of_object_to_map_prefixed"},
+	}
 }
 
 // Lib returns the transform library.
@@ -29,7 +31,7 @@ func (library) CompileOptions() []cel.EnvOption {
 	est, _ := costs()
 	opts := []cel.EnvOption{est}
 	list := cel.ListType(cel.DynType)
-	for _, o := range overloads {
+	for _, o := range overloads() {
 		opts = append(opts, cel.Function(o.function, cel.Overload(o.id,
 			[]*cel.Type{list, list, cel.StringType, cel.StringType}, cel.MapType(cel.StringType, cel.DynType),
 			cel.FunctionBinding(listObjToMap))))
@@ -45,7 +47,7 @@ func (library) ProgramOptions() []cel.ProgramOption {
 
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, o := range overloads {
+	for _, o := range overloads() {
 		c := lib.Linear(lib.ElementFactor, lib.SizeOfArg(0), 0, 1)
 		c.Overload = o.id
 		cs = append(cs, c)

@@ -56,14 +56,16 @@ func (library) ProgramOptions() []cel.ProgramOption {
 	return []cel.ProgramOption{track}
 }
 
-var overloads = []struct{ function, id string }{
-	{"parseServiceAccount", "parse_service_account_string_non_prefixed"},
-	{"user.parseServiceAccount", "parse_service_account_string_prefixed"},
+func overloads() []struct{ function, id string } {
+	return []struct{ function, id string }{
+		{"parseServiceAccount", "parse_service_account_string_non_prefixed"},
+		{"user.parseServiceAccount", "parse_service_account_string_prefixed"},
+	}
 }
 
 func costs() (cel.EnvOption, cel.ProgramOption) {
 	var cs []lib.Cost
-	for _, o := range overloads {
+	for _, o := range overloads() {
 		c := lib.Linear(lib.ByteFactor, lib.SizeOfArg(0), 0)
 		c.Overload = o.id
 		cs = append(cs, c)
@@ -83,7 +85,7 @@ func extend(env *cel.Env) (*cel.Env, error) {
 	}
 	est, _ := costs()
 	opts := []cel.EnvOption{est}
-	for _, o := range overloads {
+	for _, o := range overloads() {
 		opts = append(opts, cel.Function(o.function, cel.Overload(o.id, []*cel.Type{cel.StringType},
 			ServiceAccountType, cel.UnaryBinding(parse))))
 	}
