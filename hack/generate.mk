@@ -12,6 +12,9 @@ API_PATHS ?= ./api/v1alpha1/...
 # PolicyReport types (wgpolicyk8s.io): their CRDs go to a folder of their own, outside the default install.
 REPORT_CRD_DIR ?= manifests/crds/wgpolicyk8s
 REPORT_API_PATHS ?= ./api/wgpolicyk8s/...
+# Report and ClusterReport types (openreports.io, --report-api=openreports): their CRDs go to a folder of their own too.
+OPENREPORTS_CRD_DIR ?= manifests/crds/openreports
+OPENREPORTS_API_PATHS ?= ./api/openreports/...
 # Kyverno's CEL policy kinds (policies.kyverno.io): one Go package (v1), served as v1, v1beta1 and v1alpha1.
 POLICIES_API_PATHS ?= ./api/policies/...
 POLICIES_EXTRA_VERSIONS ?= v1beta1,v1alpha1
@@ -32,6 +35,10 @@ generate:
 	rm -f "$(REPORT_CRD_DIR)"/wgpolicyk8s.io_*.yaml; \
 	echo "$$cg crd paths=$(REPORT_API_PATHS) -> $(REPORT_CRD_DIR)"; \
 	"$$cg" crd paths="$(REPORT_API_PATHS)" output:crd:artifacts:config="$(REPORT_CRD_DIR)"; \
+	"$$cg" object:headerFile=hack/boilerplate.go.txt paths="$(OPENREPORTS_API_PATHS)"; \
+	mkdir -p "$(OPENREPORTS_CRD_DIR)"; rm -f "$(OPENREPORTS_CRD_DIR)"/openreports.io_*.yaml; \
+	echo "$$cg crd paths=$(OPENREPORTS_API_PATHS) -> $(OPENREPORTS_CRD_DIR)"; \
+	"$$cg" crd paths="$(OPENREPORTS_API_PATHS)" output:crd:artifacts:config="$(OPENREPORTS_CRD_DIR)"; \
 	"$$cg" object:headerFile=hack/boilerplate.go.txt paths="$(POLICIES_API_PATHS)"; \
 	rm -f "$(CRD_DIR)"/policies.kyverno.io_*.yaml; \
 	echo "$$cg crd paths=$(POLICIES_API_PATHS) -> $(CRD_DIR) (+ $(POLICIES_EXTRA_VERSIONS))"; \
@@ -44,4 +51,4 @@ generate:
 # included) on the generated CRDs. hack/crdcheck is a separate module; its
 # first build downloads the API server's dependencies.
 verify-crds:
-	cd hack/crdcheck && go run . $(addprefix $(CURDIR)/,$(wildcard $(CRD_DIR)/bylaw.dev_*.yaml $(CRD_DIR)/policies.kyverno.io_*.yaml))
+	cd hack/crdcheck && go run . $(addprefix $(CURDIR)/,$(wildcard $(CRD_DIR)/bylaw.dev_*.yaml $(CRD_DIR)/policies.kyverno.io_*.yaml $(OPENREPORTS_CRD_DIR)/openreports.io_*.yaml))

@@ -106,6 +106,9 @@ func (b *Book) DeletePolicy(key string) bool {
 	return changed
 }
 
+// API returns the API group of the reports the Book builds (Options.API).
+func (b *Book) API() API { return b.opts.API }
+
 // Changed returns the namespaces whose content changed since the last call, sorted, and forgets them;
 // ClusterScope ("") stands for the ClusterPolicyReport.
 func (b *Book) Changed() []string {

@@ -1,6 +1,8 @@
 // Package reports is the report model of Bylaw: it turns engine results into wgpolicyk8s.io/v1alpha2 PolicyReports
-// (one per namespace) and a ClusterPolicyReport (for cluster-scoped resources). It is pure: it writes nothing to the
-// API server; the controller that applies the reports comes on top of it.
+// (one per namespace) and a ClusterPolicyReport (for cluster-scoped resources), or, with Options.API set to
+// OpenReports, into openreports.io/v1alpha1 Reports and a ClusterReport with the same names and content (the
+// report-level source "bylaw" added). It is pure: it writes nothing to the API server; the controller that applies
+// the reports comes on top of it. The model's types are the wgpolicyk8s.io ones (Report.Summary, ResultsOf).
 //
 // A Book aggregates results. The scanner or the webhook hands it, per resource, the engine's PolicyResults and the
 // resource's identity (Set replaces every result of the resource, Update only those of the policies given); Delete

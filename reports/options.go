@@ -6,9 +6,9 @@ import "time"
 const (
 	// Source is the source of every result: the engine that produced it.
 	Source = "bylaw"
-	// PolicyReportName is the name of the PolicyReport in each namespace.
+	// PolicyReportName is the name of the PolicyReport (or openreports.io Report) in each namespace.
 	PolicyReportName = "bylaw-polr"
-	// ClusterPolicyReportName is the name of the ClusterPolicyReport.
+	// ClusterPolicyReportName is the name of the ClusterPolicyReport (or openreports.io ClusterReport).
 	ClusterPolicyReportName = "bylaw-cpolr"
 	// ClusterScope is the namespace key of the ClusterPolicyReport in a Book.
 	ClusterScope = ""
@@ -57,6 +57,8 @@ type Options struct {
 	PassMessages bool
 	// Now is the clock of result timestamps; nil means time.Now.
 	Now func() time.Time
+	// API is the API group of the report objects: WGPolicy (the default, also for "") or OpenReports.
+	API API
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -73,6 +75,7 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.API = o.API.orDefault()
 	return o
 }
 

@@ -14,11 +14,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	orv1alpha1 "github.com/bylaw-dev/bylaw/api/openreports/v1alpha1"
 	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 )
 
-// Object is a *v1alpha2.PolicyReport or a *v1alpha2.ClusterPolicyReport. It satisfies controller-runtime's
-// client.Object.
+// Object is a report object: a *v1alpha2.PolicyReport or a *v1alpha2.ClusterPolicyReport, or with the OpenReports
+// API an *orv1alpha1.Report or an *orv1alpha1.ClusterReport. It satisfies controller-runtime's client.Object.
 type Object interface {
 	metav1.Object
 	runtime.Object
@@ -27,12 +28,14 @@ type Object interface {
 var (
 	_ Object = &v1alpha2.PolicyReport{}
 	_ Object = &v1alpha2.ClusterPolicyReport{}
+	_ Object = &orv1alpha1.Report{}
+	_ Object = &orv1alpha1.ClusterReport{}
 )
 
 // Report is one built report.
 type Report struct {
-	// Object is the report: a *v1alpha2.PolicyReport, or a *v1alpha2.ClusterPolicyReport for ClusterScope. Its
-	// metadata holds the name, the namespace, the managed-by label and the hash and dropped-results annotations.
+	// Object is the report in the Book's API (Options.API): a *v1alpha2.PolicyReport, or a
+	// *v1alpha2.ClusterPolicyReport for ClusterScope; an *orv1alpha1.Report or *orv1alpha1.ClusterReport. Its metadata holds the name, the namespace, the managed-by label and the hash and dropped-results annotations.
 	Object Object
 	// Summary counts every result of the namespace, the dropped ones included.
 	Summary v1alpha2.PolicyReportSummary
@@ -91,7 +94,7 @@ func build(namespace string, items []item, opts Options) (Report, error) {
 		results[i] = render(it)
 	}
 	rep := Report{Summary: sum, Dropped: len(items) - len(kept)}
-	rep.Object = newObject(namespace, sum, results, rep.Dropped)
+	rep.Object = newObject(opts.API, namespace, sum, results, rep.Dropped)
 	var err error
 	if rep.Hash, rep.Size, err = stamp(rep.Object); err != nil {
 		return Report{}, fmt.Errorf("building the report of namespace %q: %w", namespace, err)
@@ -172,25 +175,34 @@ func render(it item) v1alpha2.PolicyReportResult {
 	}
 }
 
-// newObject returns the PolicyReport of namespace, or the ClusterPolicyReport for ClusterScope.
-func newObject(namespace string, sum v1alpha2.PolicyReportSummary, results []v1alpha2.PolicyReportResult,
+// newObject returns the report of namespace in api: the namespace's PolicyReport (Report), or the
+// ClusterPolicyReport (ClusterReport) for ClusterScope.
+func newObject(api API, namespace string, sum v1alpha2.PolicyReportSummary, results []v1alpha2.PolicyReportResult,
 	dropped int) Object {
 	meta := metav1.ObjectMeta{Name: reportName(namespace), Namespace: namespace,
 		Labels: map[string]string{ManagedByLabel: Source}}
 	if dropped > 0 {
 		meta.Annotations = map[string]string{DroppedAnnotation: strconv.Itoa(dropped)}
 	}
+	if api.orDefault() == OpenReports {
+		return newOpenReport(meta, sum, results)
+	}
 	if namespace == ClusterScope {
-		return &v1alpha2.ClusterPolicyReport{
-			TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha2.SchemeGroupVersion.String(), Kind: "ClusterPolicyReport"},
-			ObjectMeta: meta, Summary: sum, Results: results,
-		}
+		return &v1alpha2.ClusterPolicyReport{TypeMeta: typeMetaOf(WGPolicy, namespace), ObjectMeta: meta,
+			Summary: sum, Results: results}
 	}
-	return &v1alpha2.PolicyReport{
-		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha2.SchemeGroupVersion.String(), Kind: "PolicyReport"},
-		ObjectMeta: meta, Summary: sum, Results: results,
-		Scope: &corev1.ObjectReference{APIVersion: "v1", Kind: "Namespace", Name: namespace},
-	}
+	return &v1alpha2.PolicyReport{TypeMeta: typeMetaOf(WGPolicy, namespace), ObjectMeta: meta,
+		Summary: sum, Results: results, Scope: namespaceScope(namespace)}
+}
+
+// typeMetaOf returns the apiVersion and kind of the report of namespace in api.
+func typeMetaOf(api API, namespace string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: api.GroupVersion().String(), Kind: api.Kind(namespace)}
+}
+
+// namespaceScope returns the scope of the report of namespace: the Namespace.
+func namespaceScope(namespace string) *corev1.ObjectReference {
+	return &corev1.ObjectReference{APIVersion: "v1", Kind: "Namespace", Name: namespace}
 }
 
 // stamp hashes obj's JSON, sets the hash annotation and returns the hash and the length of obj's JSON with it.

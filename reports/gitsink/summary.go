@@ -59,7 +59,7 @@ func writeNamespace(b *bytes.Buffer, rep reports.Report) {
 	if rep.Dropped > 0 {
 		fmt.Fprintf(b, "%d results are counted but left out of %s.\n\n", rep.Dropped, FileOf(rep.Object.GetNamespace()))
 	}
-	failing := slices.DeleteFunc(slices.Clone(resultsOf(rep.Object)), func(r v1alpha2.PolicyReportResult) bool {
+	failing := slices.DeleteFunc(slices.Clone(reports.ResultsOf(rep.Object)), func(r v1alpha2.PolicyReportResult) bool {
 		return r.Result != v1alpha2.ResultFail && r.Result != v1alpha2.ResultError
 	})
 	if len(failing) == 0 {
@@ -90,7 +90,7 @@ func writeRevisions(b *bytes.Buffer, revs []PolicyRevision) {
 func revisionsOf(reps ...reports.Report) []PolicyRevision {
 	seen := map[PolicyRevision]bool{}
 	for _, rep := range reps {
-		for _, r := range resultsOf(rep.Object) {
+		for _, r := range reports.ResultsOf(rep.Object) {
 			rev := PolicyRevision{Source: r.Properties[reports.PropertySource],
 				Revision: r.Properties[reports.PropertyRevision], Digest: r.Properties[reports.PropertyDigest]}
 			if rev.Source != "" {
@@ -99,17 +99,6 @@ func revisionsOf(reps ...reports.Report) []PolicyRevision {
 		}
 	}
 	return sortedRevisions(seen)
-}
-
-// resultsOf returns the results of either kind of report.
-func resultsOf(obj reports.Object) []v1alpha2.PolicyReportResult {
-	switch o := obj.(type) {
-	case *v1alpha2.PolicyReport:
-		return o.Results
-	case *v1alpha2.ClusterPolicyReport:
-		return o.Results
-	}
-	return nil
 }
 
 // resourceName names the resources of a result as Kind namespace/name.
