@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	policyctl "github.com/bylaw-dev/bylaw/controllers/policy"
+	"github.com/bylaw-dev/bylaw/reports"
 	"github.com/bylaw-dev/bylaw/webhook"
 )
 
@@ -50,6 +51,8 @@ type Options struct {
 	ScanWorkers            int
 	ScanRate               float64
 	ReportMaxResults       int
+	// ReportAPI is the API group of the reports written: "wgpolicyk8s" (PolicyReports) or "openreports" (Reports).
+	ReportAPI string
 	// ContextServiceAccount is the ServiceAccount, in Namespace, that every apiCall context entry impersonates.
 	ContextServiceAccount string
 }
@@ -82,6 +85,7 @@ func DefaultOptions() Options {
 		ScanWorkers:            2,
 		ScanRate:               50,
 		ReportMaxResults:       1000,
+		ReportAPI:              string(reports.WGPolicy),
 		ContextServiceAccount:  "bylaw-context",
 	}
 }
@@ -122,6 +126,9 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.ScanRate, "scan-rate", o.ScanRate, "API requests per second of the scanner, and scan work items started per second")
 	fs.IntVar(&o.ReportMaxResults, "report-max-results", o.ReportMaxResults, "results a PolicyReport holds at most; beyond, "+
 		"passes then skips then warnings are dropped and counted in the summary")
+	fs.StringVar(&o.ReportAPI, "report-api", o.ReportAPI, "API group of the reports written: wgpolicyk8s "+
+		"(wgpolicyk8s.io/v1alpha2 PolicyReports) or openreports (openreports.io/v1alpha1 Reports); the other group's "+
+		"reports Bylaw wrote are deleted once the first scan is in")
 	fs.StringVar(&o.ContextServiceAccount, "context-service-account", o.ContextServiceAccount, "ServiceAccount in --namespace "+
 		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
 }
@@ -151,6 +158,9 @@ func (o *Options) Validate() error {
 	}
 	if o.ReportMaxResults < 1 {
 		errs = append(errs, fmt.Errorf("--report-max-results: %d is not positive", o.ReportMaxResults))
+	}
+	if _, err := reports.ParseAPI(o.ReportAPI); err != nil {
+		errs = append(errs, fmt.Errorf("--report-api: %w", err))
 	}
 	if o.ContextServiceAccount == "" {
 		errs = append(errs, errors.New("--context-service-account: required (apiCall context never reads with Bylaw's own rights)"))

@@ -26,7 +26,11 @@ import (
 // the Audit results of admission, and the report sinks.
 func addReporting(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engine, store *policy.Store,
 	handler *webhook.Handler) error {
-	book := reports.NewBook(reports.Options{MaxResults: o.ReportMaxResults})
+	api, err := reports.ParseAPI(o.ReportAPI)
+	if err != nil {
+		return fmt.Errorf("--report-api: %w", err)
+	}
+	book := reports.NewBook(reports.Options{MaxResults: o.ReportMaxResults, API: api})
 	var scan *scanner.Scanner
 	// Results only admission computes (all of them without the scanner) live in the reports alone: a new leader
 	// takes them back from there before it writes.

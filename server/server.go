@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	orv1alpha1 "github.com/bylaw-dev/bylaw/api/openreports/v1alpha1"
 	policiesv1 "github.com/bylaw-dev/bylaw/api/policies/v1"
 	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	wgpolicyv1alpha2 "github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
@@ -81,6 +82,9 @@ func NewScheme() (*runtime.Scheme, error) {
 		return nil, err
 	}
 	if err := policiesv1.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	if err := orv1alpha1.AddToScheme(s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -91,14 +91,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// kindOf returns the kind of the report of namespace.
-func kindOf(namespace string) string {
-	if namespace == reports.ClusterScope {
-		return "ClusterPolicyReport"
-	}
-	return "PolicyReport"
-}
-
 // nameOf returns the name of the report of namespace.
 func nameOf(namespace string) string {
 	if namespace == reports.ClusterScope {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/bylaw-dev/bylaw/reports"
 )
 
 func TestOptionsDefaults(t *testing.T) {
@@ -35,13 +37,20 @@ func TestOptionsDefaults(t *testing.T) {
 }
 
 func TestReportIdentity(t *testing.T) {
-	tests := []struct{ namespace, kind, name string }{
-		{namespace: "", kind: "ClusterPolicyReport", name: "bylaw-cpolr"},
-		{namespace: "shop", kind: "PolicyReport", name: "bylaw-polr"},
+	tests := []struct {
+		api             reports.API
+		namespace, kind string
+		name            string
+	}{
+		{api: reports.WGPolicy, namespace: "", kind: "ClusterPolicyReport", name: "bylaw-cpolr"},
+		{api: reports.WGPolicy, namespace: "shop", kind: "PolicyReport", name: "bylaw-polr"},
+		{api: reports.OpenReports, namespace: "", kind: "ClusterReport", name: "bylaw-cpolr"},
+		{api: reports.OpenReports, namespace: "shop", kind: "Report", name: "bylaw-polr"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind, func(t *testing.T) {
-			assert.Equal(t, tt.kind, kindOf(tt.namespace))
+		t.Run(string(tt.api)+"/"+tt.kind, func(t *testing.T) {
+			w := New(nil, reports.NewBook(reports.Options{API: tt.api}), nil, Options{})
+			assert.Equal(t, tt.kind, w.kind(tt.namespace))
 			assert.Equal(t, tt.name, nameOf(tt.namespace))
 		})
 	}

@@ -12,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	"github.com/bylaw-dev/bylaw/reports"
 )
 
@@ -36,7 +35,7 @@ func (w *Writer) next(ctx context.Context) bool {
 // handle writes the report of ns and decides what a failure means: a retry with backoff, or nothing more for a
 // namespace that is terminating.
 func (w *Writer) handle(ctx context.Context, ns string) {
-	log := logr.FromContextOrDiscard(ctx).WithValues(logNamespace, ns, logKind, kindOf(ns))
+	log := logr.FromContextOrDiscard(ctx).WithValues(logNamespace, ns, logKind, w.kind(ns))
 	err := w.sync(logr.NewContext(ctx, log), ns)
 	switch {
 	case err == nil:
@@ -79,20 +78,20 @@ func (w *Writer) sync(ctx context.Context, ns string) error {
 func (w *Writer) apply(ctx context.Context, ns string, rep reports.Report) error {
 	u, err := unstructuredOf(rep.Object)
 	if err != nil {
-		return fmt.Errorf("converting the %s of namespace %q: %w", kindOf(ns), ns, err)
+		return fmt.Errorf("converting the %s of namespace %q: %w", w.kind(ns), ns, err)
 	}
 	if err := w.limiter.Wait(ctx); err != nil {
-		return fmt.Errorf("waiting to write the %s of namespace %q: %w", kindOf(ns), ns, err)
+		return fmt.Errorf("waiting to write the %s of namespace %q: %w", w.kind(ns), ns, err)
 	}
 	err = w.client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(FieldOwner),
 		client.ForceOwnership)
 	if err != nil {
 		w.remember(ns, "") // the write may have happened: the report may exist with unknown content
 		w.metrics.countError("apply")
-		return fmt.Errorf("applying %s %s of namespace %q: %w", kindOf(ns), nameOf(ns), ns, err)
+		return fmt.Errorf("applying %s %s of namespace %q: %w", w.kind(ns), nameOf(ns), ns, err)
 	}
 	w.remember(ns, rep.Hash)
-	w.metrics.countWrite(kindOf(ns), rep.Size)
+	w.metrics.countWrite(w.kind(ns), rep.Size)
 	logr.FromContextOrDiscard(ctx).V(1).Info("wrote the policy report", "hash", rep.Hash, "bytes", rep.Size,
 		"results", rep.Summary.Total(), "dropped", rep.Dropped)
 	return nil
@@ -100,25 +99,41 @@ func (w *Writer) apply(ctx context.Context, ns string, rep reports.Report) error
 
 // delete deletes the report of ns, within the write rate; a report already gone is deleted.
 func (w *Writer) delete(ctx context.Context, ns string) error {
-	if err := w.limiter.Wait(ctx); err != nil {
-		return fmt.Errorf("waiting to delete the %s of namespace %q: %w", kindOf(ns), ns, err)
-	}
-	obj := &metav1.PartialObjectMetadata{}
-	obj.SetGroupVersionKind(v1alpha2.SchemeGroupVersion.WithKind(kindOf(ns)))
-	obj.SetNamespace(ns)
-	obj.SetName(nameOf(ns))
-	err := w.client.Delete(ctx, obj)
-	if err != nil && !apierrors.IsNotFound(err) {
-		w.metrics.countError("delete")
-		return fmt.Errorf("deleting %s %s of namespace %q: %w", kindOf(ns), nameOf(ns), ns, err)
+	deleted, err := w.deleteReport(ctx, w.book.API(), ns)
+	if err != nil {
+		return err
 	}
 	w.forgetWritten(ns)
-	if err == nil {
-		w.metrics.countDelete(kindOf(ns))
+	if deleted {
 		logr.FromContextOrDiscard(ctx).V(1).Info("deleted the policy report: no results left")
 	}
 	return nil
 }
+
+// deleteReport deletes the report of ns in api, within the write rate, and reports whether it was there.
+func (w *Writer) deleteReport(ctx context.Context, api reports.API, ns string) (bool, error) {
+	gvk := api.GroupVersionKind(ns)
+	if err := w.limiter.Wait(ctx); err != nil {
+		return false, fmt.Errorf("waiting to delete the %s of namespace %q: %w", gvk.Kind, ns, err)
+	}
+	obj := &metav1.PartialObjectMetadata{}
+	obj.SetGroupVersionKind(gvk)
+	obj.SetNamespace(ns)
+	obj.SetName(nameOf(ns))
+	err := w.client.Delete(ctx, obj)
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		w.metrics.countError("delete")
+		return false, fmt.Errorf("deleting %s %s of namespace %q: %w", gvk, nameOf(ns), ns, err)
+	}
+	w.metrics.countDelete(gvk.Kind)
+	return true, nil
+}
+
+// kind returns the kind of the report of ns in the Book's API.
+func (w *Writer) kind(ns string) string { return w.book.API().Kind(ns) }
 
 // unstructuredOf converts a report to the unstructured form of an apply configuration.
 func unstructuredOf(obj reports.Object) (*unstructured.Unstructured, error) {

@@ -99,6 +99,7 @@ func (w *Writer) Start(ctx context.Context) error {
 	for range w.opts.Workers {
 		workers.Go(func() { w.work(ctx) })
 	}
+	workers.Go(func() { w.retire(ctx) })
 	w.feed(ctx)
 	return nil
 }
@@ -109,7 +110,7 @@ func (w *Writer) loadExisting(ctx context.Context) bool {
 	log := logr.FromContextOrDiscard(ctx)
 	delay := w.opts.RetryBase
 	for {
-		existing, err := w.listExisting(ctx, true)
+		existing, err := w.listExisting(ctx, w.book.API(), true)
 		if err == nil {
 			w.mu.Lock()
 			w.written = existing
@@ -161,7 +162,7 @@ func (w *Writer) feed(ctx context.Context) {
 // someone else deleted or changed is written again (and, once pruning started, a stale one deleted). A failed read
 // is counted and waits for the next resync.
 func (w *Writer) resync(ctx context.Context, prune bool) {
-	existing, err := w.listExisting(ctx, false)
+	existing, err := w.listExisting(ctx, w.book.API(), false)
 	if err != nil {
 		w.metrics.countError("list")
 		logr.FromContextOrDiscard(ctx).Error(err, "re-reading the existing policy reports failed")
