@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	orv1alpha1 "github.com/bylaw-dev/bylaw/api/openreports/v1alpha1"
 	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	"github.com/bylaw-dev/bylaw/engine"
 )
@@ -39,11 +40,9 @@ func rowsOf(t *testing.T, rep Report) []row {
 // resultsOf returns the results of either kind of report.
 func resultsOf(t *testing.T, rep Report) []v1alpha2.PolicyReportResult {
 	t.Helper()
-	switch obj := rep.Object.(type) {
-	case *v1alpha2.PolicyReport:
-		return obj.Results
-	case *v1alpha2.ClusterPolicyReport:
-		return obj.Results
+	switch rep.Object.(type) {
+	case *v1alpha2.PolicyReport, *v1alpha2.ClusterPolicyReport, *orv1alpha1.Report, *orv1alpha1.ClusterReport:
+		return ResultsOf(rep.Object)
 	}
 	require.Failf(t, "unexpected report type", "%T", rep.Object)
 	return nil

@@ -127,7 +127,7 @@ func TestSizeIsTheEncodedLength(t *testing.T) {
 	}
 	unscored := newPolicy("q", annotated(ScoredAnnotation, "false"))
 	book.Set(namespaceObj("ns"), []engine.PolicyResult{result(unscored, rule("r", engine.StatusFail, "x"))})
-	for _, opts := range []Options{{}, {MaxResults: 3}} {
+	for _, opts := range []Options{{}, {MaxResults: 3}, {API: OpenReports}, {API: OpenReports, MaxResults: 3}} {
 		book.opts = opts.withDefaults()
 		for _, ns := range []string{"ns", ClusterScope} {
 			rep, err := book.Report(ns)
@@ -136,7 +136,11 @@ func TestSizeIsTheEncodedLength(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, len(data), rep.Size, "report of %q", ns)
 			for _, r := range resultsOf(t, rep) {
-				data, err := json.Marshal(r)
+				var rendered any = r
+				if opts.API == OpenReports {
+					rendered = toOpenReports([]v1alpha2.PolicyReportResult{r})[0]
+				}
+				data, err := json.Marshal(rendered)
 				require.NoError(t, err)
 				assert.Equal(t, len(data), sizeOfRendered(t, book, ns, r), "result %s", data)
 			}
