@@ -17,6 +17,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	orv1alpha1 "github.com/bylaw-dev/bylaw/api/openreports/v1alpha1"
 	"github.com/bylaw-dev/bylaw/api/wgpolicyk8s/v1alpha2"
 	ctlreports "github.com/bylaw-dev/bylaw/controllers/reports"
 	"github.com/bylaw-dev/bylaw/engine"
@@ -31,21 +32,35 @@ const (
 // t0 is the clock of the tests' books, so that equal results give equal reports.
 var t0 = time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC)
 
-// env is one test's client of the package's control plane.
+// env is one test's client of the package's control plane, and the report API its books build.
 type env struct {
-	t   *testing.T
-	ctx context.Context
-	c   client.WithWatch
+	t      *testing.T
+	ctx    context.Context
+	c      client.WithWatch
+	scheme *runtime.Scheme
+	api    reports.API
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv returns an env whose books build wgpolicyk8s.io PolicyReports.
+func newEnv(t *testing.T) *env { return newEnvFor(t, reports.WGPolicy) }
+
+// newEnvFor returns an env whose books build reports in api.
+func newEnvFor(t *testing.T, api reports.API) *env {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	require.NoError(t, clientgoscheme.AddToScheme(scheme))
 	require.NoError(t, v1alpha2.AddToScheme(scheme))
+	require.NoError(t, orv1alpha1.AddToScheme(scheme))
 	c, err := client.NewWithWatch(plane.Config(t), client.Options{Scheme: scheme})
 	require.NoError(t, err)
-	return &env{t: t, ctx: context.Background(), c: c}
+	return &env{t: t, ctx: context.Background(), c: c, scheme: scheme, api: api}
+}
+
+// eachAPI runs test once per report API, as a subtest with an env of that API.
+func eachAPI(t *testing.T, test func(t *testing.T, e *env)) {
+	for _, api := range reports.APIs() {
+		t.Run(string(api), func(t *testing.T) { test(t, newEnvFor(t, api)) })
+	}
 }
 
 // namespace creates a namespace named prefix-<random>. envtest runs no namespace controller: a deleted namespace
@@ -57,9 +72,40 @@ func (e *env) namespace(prefix string) string {
 	return ns.Name
 }
 
-// newBook returns an empty Book with the tests' clock.
-func newBook() *reports.Book {
-	return reports.NewBook(reports.Options{Now: func() time.Time { return t0 }})
+// newBook returns an empty Book with the tests' clock, building PolicyReports.
+func newBook() *reports.Book { return newBookFor(reports.WGPolicy) }
+
+// newBookFor returns an empty Book with the tests' clock, building reports in api.
+func newBookFor(api reports.API) *reports.Book {
+	return reports.NewBook(reports.Options{Now: func() time.Time { return t0 }, API: api})
+}
+
+// newBook returns an empty Book with the tests' clock, building reports in the env's API.
+func (e *env) newBook() *reports.Book { return newBookFor(e.api) }
+
+// reportObject returns an empty report object of the env's API for ns, with meta.
+func (e *env) reportObject(ns string, meta metav1.ObjectMeta) client.Object {
+	e.t.Helper()
+	obj, err := e.scheme.New(e.api.GroupVersionKind(ns))
+	require.NoError(e.t, err)
+	o := obj.(client.Object)
+	meta.DeepCopyInto(objectMeta(o))
+	return o
+}
+
+// objectMeta returns the metadata of a report object of either API.
+func objectMeta(obj client.Object) *metav1.ObjectMeta {
+	switch r := obj.(type) {
+	case *v1alpha2.PolicyReport:
+		return &r.ObjectMeta
+	case *v1alpha2.ClusterPolicyReport:
+		return &r.ObjectMeta
+	case *orv1alpha1.Report:
+		return &r.ObjectMeta
+	case *orv1alpha1.ClusterReport:
+		return &r.ObjectMeta
+	}
+	return nil
 }
 
 // running is one started Writer.
@@ -126,20 +172,22 @@ type stored struct {
 	Summary         v1alpha2.PolicyReportSummary
 	Results         []v1alpha2.PolicyReportResult
 	Scope           *corev1.ObjectReference
+	Source          string // the report-level source (openreports.io)
 	Labels          map[string]string
 	Annotations     map[string]string
 	ResourceVersion string
 	Managers        []string
 }
 
-// report reads the report of ns (reports.ClusterScope for the cluster report); nil when there is none.
+// report reads the report of ns (reports.ClusterScope for the cluster report) in the env's API; nil when there is
+// none.
 func (e *env) report(ns string) *stored {
 	e.t.Helper()
-	var obj client.Object = &v1alpha2.PolicyReport{}
 	name := reports.PolicyReportName
 	if ns == reports.ClusterScope {
-		obj, name = &v1alpha2.ClusterPolicyReport{}, reports.ClusterPolicyReportName
+		name = reports.ClusterPolicyReportName
 	}
+	obj := e.reportObject(ns, metav1.ObjectMeta{})
 	err := e.c.Get(e.ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
 	if apierrors.IsNotFound(err) {
 		return nil
@@ -149,11 +197,16 @@ func (e *env) report(ns string) *stored {
 	for _, mf := range obj.GetManagedFields() {
 		s.Managers = append(s.Managers, mf.Manager+"/"+string(mf.Operation))
 	}
+	s.Results = reports.ResultsOf(obj)
 	switch rep := obj.(type) {
 	case *v1alpha2.PolicyReport:
-		s.Summary, s.Results, s.Scope = rep.Summary, rep.Results, rep.Scope
+		s.Summary, s.Scope = rep.Summary, rep.Scope
 	case *v1alpha2.ClusterPolicyReport:
-		s.Summary, s.Results = rep.Summary, rep.Results
+		s.Summary = rep.Summary
+	case *orv1alpha1.Report:
+		s.Summary, s.Scope, s.Source = v1alpha2.PolicyReportSummary(rep.Summary), rep.Scope, rep.Source
+	case *orv1alpha1.ClusterReport:
+		s.Summary, s.Source = v1alpha2.PolicyReportSummary(rep.Summary), rep.Source
 	}
 	return s
 }

@@ -30,138 +30,144 @@ var (
 )
 
 func TestWriterFollowsTheBook(t *testing.T) {
-	e := newEnv(t)
-	nsA, nsB := e.namespace("writer-a"), e.namespace("writer-b")
-	cluster := reports.ClusterScope
-	book := newBook()
-	w := e.start(e.c, book, ctlreports.Options{})
-	steps := []struct {
-		name      string
-		change    func()
-		want      map[string]*v1alpha2.PolicyReportSummary
-		unchanged []string // namespaces whose report is not written again
-		writes    float64
-		deletes   float64
-	}{{
-		name: "reports appear",
-		change: func() {
-			book.Set(pod(nsA, "web"), []engine.PolicyResult{result(requireLabels, "check", engine.StatusFail,
-				"label app is required"), result(noLatest, "tag", engine.StatusPass, "")})
-			book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusFail, "latest tag")})
-			book.Set(namespaceObj(nsA), []engine.PolicyResult{result(requireLabels, "check", engine.StatusPass, "")})
-		},
-		want:   map[string]*v1alpha2.PolicyReportSummary{nsA: summary(1, 1), nsB: summary(0, 1), cluster: summary(1, 0)},
-		writes: 3,
-	}, {
-		name: "a result changes: its report only is written",
-		change: func() {
-			book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
-		},
-		want:      map[string]*v1alpha2.PolicyReportSummary{nsB: summary(1, 0)},
-		unchanged: []string{nsA, cluster},
-		writes:    4,
-	}, {
-		name:      "the results of a namespace all go: its report is deleted",
-		change:    func() { book.Delete(pod(nsA, "web")) },
-		want:      map[string]*v1alpha2.PolicyReportSummary{nsA: nil, nsB: summary(1, 0)},
-		unchanged: []string{nsB, cluster},
-		writes:    4, deletes: 1,
-	}, {
-		name:      "the cluster results go: the cluster report is deleted",
-		change:    func() { book.Delete(namespaceObj(nsA)) },
-		want:      map[string]*v1alpha2.PolicyReportSummary{cluster: nil, nsB: summary(1, 0)},
-		unchanged: []string{nsB},
-		writes:    4, deletes: 2,
-	}}
-	for _, step := range steps {
-		t.Run(step.name, func(t *testing.T) {
-			before := e.versions(nsA, nsB, cluster)
-			step.change()
-			w.writer.Poke()
-			e.eventually(step.want, func() bool {
-				return w.metric("bylaw_policy_report_writes_total") == step.writes &&
-					w.metric("bylaw_policy_report_deletes_total") == step.deletes
+	eachAPI(t, func(t *testing.T, e *env) {
+		nsA, nsB := e.namespace("writer-a"), e.namespace("writer-b")
+		cluster := reports.ClusterScope
+		book := e.newBook()
+		w := e.start(e.c, book, ctlreports.Options{})
+		steps := []struct {
+			name      string
+			change    func()
+			want      map[string]*v1alpha2.PolicyReportSummary
+			unchanged []string // namespaces whose report is not written again
+			writes    float64
+			deletes   float64
+		}{{
+			name: "reports appear",
+			change: func() {
+				book.Set(pod(nsA, "web"), []engine.PolicyResult{result(requireLabels, "check", engine.StatusFail,
+					"label app is required"), result(noLatest, "tag", engine.StatusPass, "")})
+				book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusFail, "latest tag")})
+				book.Set(namespaceObj(nsA), []engine.PolicyResult{result(requireLabels, "check", engine.StatusPass, "")})
+			},
+			want:   map[string]*v1alpha2.PolicyReportSummary{nsA: summary(1, 1), nsB: summary(0, 1), cluster: summary(1, 0)},
+			writes: 3,
+		}, {
+			name: "a result changes: its report only is written",
+			change: func() {
+				book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
+			},
+			want:      map[string]*v1alpha2.PolicyReportSummary{nsB: summary(1, 0)},
+			unchanged: []string{nsA, cluster},
+			writes:    4,
+		}, {
+			name:      "the results of a namespace all go: its report is deleted",
+			change:    func() { book.Delete(pod(nsA, "web")) },
+			want:      map[string]*v1alpha2.PolicyReportSummary{nsA: nil, nsB: summary(1, 0)},
+			unchanged: []string{nsB, cluster},
+			writes:    4, deletes: 1,
+		}, {
+			name:      "the cluster results go: the cluster report is deleted",
+			change:    func() { book.Delete(namespaceObj(nsA)) },
+			want:      map[string]*v1alpha2.PolicyReportSummary{cluster: nil, nsB: summary(1, 0)},
+			unchanged: []string{nsB},
+			writes:    4, deletes: 2,
+		}}
+		for _, step := range steps {
+			t.Run(step.name, func(t *testing.T) {
+				before := e.versions(nsA, nsB, cluster)
+				step.change()
+				w.writer.Poke()
+				e.eventually(step.want, func() bool {
+					return w.metric("bylaw_policy_report_writes_total") == step.writes &&
+						w.metric("bylaw_policy_report_deletes_total") == step.deletes
+				})
+				after := e.versions(nsA, nsB, cluster)
+				for _, ns := range step.unchanged {
+					assert.Equal(t, before[ns], after[ns], "the report of %q is not written again", ns)
+				}
+				assert.Equal(t, step.writes, w.metric("bylaw_policy_report_bytes"), "one size per write")
+				assert.Zero(t, w.metric("bylaw_policy_report_errors_total"))
 			})
-			after := e.versions(nsA, nsB, cluster)
-			for _, ns := range step.unchanged {
-				assert.Equal(t, before[ns], after[ns], "the report of %q is not written again", ns)
+		}
+		t.Run("reports carry what the Book built", func(t *testing.T) {
+			rep := e.report(nsB)
+			require.NotNil(t, rep)
+			built, err := book.Report(nsB)
+			require.NoError(t, err)
+			assert.Equal(t, reports.Source, rep.Labels[reports.ManagedByLabel])
+			assert.Equal(t, built.Hash, rep.Annotations[reports.HashAnnotation])
+			assert.Equal(t, reports.ResultsOf(built.Object), rep.Results)
+			assert.Empty(t, rep.Results[0].Message, "the fail message left with the fail")
+			assert.Equal(t, &corev1.ObjectReference{APIVersion: "v1", Kind: "Namespace", Name: nsB}, rep.Scope)
+			assert.Equal(t, []string{ctlreports.FieldOwner + "/Apply"}, rep.Managers)
+			if e.api == reports.OpenReports {
+				assert.Equal(t, reports.Source, rep.Source, "an openreports.io Report names its source")
 			}
-			assert.Equal(t, step.writes, w.metric("bylaw_policy_report_bytes"), "one size per write")
-			assert.Zero(t, w.metric("bylaw_policy_report_errors_total"))
 		})
-	}
-	t.Run("reports carry what the Book built", func(t *testing.T) {
-		rep := e.report(nsB)
-		require.NotNil(t, rep)
-		built, err := book.Report(nsB)
-		require.NoError(t, err)
-		assert.Equal(t, reports.Source, rep.Labels[reports.ManagedByLabel])
-		assert.Equal(t, built.Hash, rep.Annotations[reports.HashAnnotation])
-		assert.Equal(t, built.Object.(*v1alpha2.PolicyReport).Results, rep.Results)
-		assert.Empty(t, rep.Results[0].Message, "the fail message left with the fail")
-		assert.Equal(t, &corev1.ObjectReference{APIVersion: "v1", Kind: "Namespace", Name: nsB}, rep.Scope)
-		assert.Equal(t, []string{ctlreports.FieldOwner + "/Apply"}, rep.Managers)
 	})
 }
 
 func TestNewWriterWritesNothingUnchanged(t *testing.T) {
-	e := newEnv(t)
-	nsA, nsB := e.namespace("restart-a"), e.namespace("restart-b")
-	fill := func(book *reports.Book) *reports.Book {
-		book.Set(pod(nsA, "web"), []engine.PolicyResult{result(requireLabels, "check", engine.StatusFail, "no label")})
-		book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
-		book.Set(namespaceObj(nsB), []engine.PolicyResult{result(noLatest, "tag", engine.StatusFail, "x")})
-		return book
-	}
-	tests := []struct {
-		name string
-		next func(first *reports.Book) *reports.Book
-	}{
-		{name: "a restarted writer of the same book", next: func(first *reports.Book) *reports.Book { return first }},
-		{name: "a new leader whose book holds the same results",
-			next: func(*reports.Book) *reports.Book { return fill(newBook()) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			book := fill(newBook())
-			first := e.start(e.c, book, ctlreports.Options{})
-			e.eventually(map[string]*v1alpha2.PolicyReportSummary{nsA: summary(0, 1), nsB: summary(1, 0),
-				reports.ClusterScope: summary(0, 1)})
-			first.stop()
-			before := e.versions(nsA, nsB, reports.ClusterScope)
+	eachAPI(t, func(t *testing.T, e *env) {
+		nsA, nsB := e.namespace("restart-a"), e.namespace("restart-b")
+		fill := func(book *reports.Book) *reports.Book {
+			book.Set(pod(nsA, "web"), []engine.PolicyResult{result(requireLabels, "check", engine.StatusFail, "no label")})
+			book.Set(pod(nsB, "db"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
+			book.Set(namespaceObj(nsB), []engine.PolicyResult{result(noLatest, "tag", engine.StatusFail, "x")})
+			return book
+		}
+		tests := []struct {
+			name string
+			next func(first *reports.Book) *reports.Book
+		}{
+			{name: "a restarted writer of the same book", next: func(first *reports.Book) *reports.Book { return first }},
+			{name: "a new leader whose book holds the same results",
+				next: func(*reports.Book) *reports.Book { return fill(e.newBook()) }},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				book := fill(e.newBook())
+				first := e.start(e.c, book, ctlreports.Options{})
+				e.eventually(map[string]*v1alpha2.PolicyReportSummary{nsA: summary(0, 1), nsB: summary(1, 0),
+					reports.ClusterScope: summary(0, 1)})
+				first.stop()
+				before := e.versions(nsA, nsB, reports.ClusterScope)
 
-			second := e.start(e.c, tt.next(book), ctlreports.Options{})
-			require.Eventually(t, func() bool { return second.metric("bylaw_policy_report_skipped_total") >= 3 },
-				waitFor, tick)
-			assert.Zero(t, second.metric("bylaw_policy_report_writes_total"))
-			assert.Equal(t, before, e.versions(nsA, nsB, reports.ClusterScope))
-		})
-	}
+				second := e.start(e.c, tt.next(book), ctlreports.Options{})
+				require.Eventually(t, func() bool { return second.metric("bylaw_policy_report_skipped_total") >= 3 },
+					waitFor, tick)
+				assert.Zero(t, second.metric("bylaw_policy_report_writes_total"))
+				assert.Equal(t, before, e.versions(nsA, nsB, reports.ClusterScope))
+			})
+		}
+	})
 }
 
 func TestPrunesStaleReportsOnceSynced(t *testing.T) {
-	e := newEnv(t)
-	stale, live := e.namespace("prune-stale"), e.namespace("prune-live")
-	e.put(&v1alpha2.PolicyReport{ObjectMeta: managed(stale, reports.PolicyReportName)})
-	e.put(&v1alpha2.PolicyReport{ObjectMeta: metav1.ObjectMeta{Namespace: stale, Name: "foreign"}})
-	e.put(&v1alpha2.ClusterPolicyReport{ObjectMeta: managed("", reports.ClusterPolicyReportName)})
-	book := newBook()
-	book.Set(pod(live, "web"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
-	var synced atomic.Bool
-	var asked atomic.Int32
-	w := e.start(e.c, book, ctlreports.Options{Synced: func() bool { asked.Add(1); return synced.Load() }})
+	eachAPI(t, func(t *testing.T, e *env) {
+		stale, live := e.namespace("prune-stale"), e.namespace("prune-live")
+		e.put(e.reportObject(stale, managed(stale, reports.PolicyReportName)))
+		e.put(e.reportObject(stale, metav1.ObjectMeta{Namespace: stale, Name: "foreign"}))
+		e.put(e.reportObject("", managed("", reports.ClusterPolicyReportName)))
+		book := e.newBook()
+		book.Set(pod(live, "web"), []engine.PolicyResult{result(noLatest, "tag", engine.StatusPass, "")})
+		var synced atomic.Bool
+		var asked atomic.Int32
+		w := e.start(e.c, book, ctlreports.Options{Synced: func() bool { asked.Add(1); return synced.Load() }})
 
-	e.eventually(map[string]*v1alpha2.PolicyReportSummary{live: summary(1, 0)},
-		func() bool { return asked.Load() >= 2 })
-	assert.NotNil(t, e.report(stale), "no pruning before the book is synced")
-	assert.NotNil(t, e.report(reports.ClusterScope), "no pruning before the book is synced")
+		e.eventually(map[string]*v1alpha2.PolicyReportSummary{live: summary(1, 0)},
+			func() bool { return asked.Load() >= 2 })
+		assert.NotNil(t, e.report(stale), "no pruning before the book is synced")
+		assert.NotNil(t, e.report(reports.ClusterScope), "no pruning before the book is synced")
 
-	synced.Store(true)
-	e.eventually(map[string]*v1alpha2.PolicyReportSummary{stale: nil, reports.ClusterScope: nil, live: summary(1, 0)})
-	var foreign v1alpha2.PolicyReport
-	require.NoError(t, e.c.Get(e.ctx, client.ObjectKey{Namespace: stale, Name: "foreign"}, &foreign),
-		"a report Bylaw does not manage stays")
-	assert.GreaterOrEqual(t, w.metric("bylaw_policy_report_deletes_total"), 2.0)
+		synced.Store(true)
+		e.eventually(map[string]*v1alpha2.PolicyReportSummary{stale: nil, reports.ClusterScope: nil, live: summary(1, 0)})
+		foreign := e.reportObject(stale, metav1.ObjectMeta{})
+		require.NoError(t, e.c.Get(e.ctx, client.ObjectKey{Namespace: stale, Name: "foreign"}, foreign),
+			"a report Bylaw does not manage stays")
+		assert.GreaterOrEqual(t, w.metric("bylaw_policy_report_deletes_total"), 2.0)
+	})
 }
 
 func TestFailedWritesAreRetried(t *testing.T) {

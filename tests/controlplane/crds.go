@@ -8,9 +8,11 @@ import (
 // BylawCRDs returns the folders of Bylaw's own CustomResourceDefinitions (group bylaw.dev) in this checkout.
 func BylawCRDs() []string { return []string{filepath.Join(repoRoot(), "manifests", "crds")} }
 
-// ReportCRDs returns the folder of the PolicyReport CustomResourceDefinitions (wgpolicyk8s.io) in this checkout.
+// ReportCRDs returns the folders of the report CustomResourceDefinitions in this checkout: PolicyReports
+// (wgpolicyk8s.io) and Reports (openreports.io).
 func ReportCRDs() []string {
-	return []string{filepath.Join(repoRoot(), "manifests", "crds", "wgpolicyk8s")}
+	return []string{filepath.Join(repoRoot(), "manifests", "crds", "wgpolicyk8s"),
+		filepath.Join(repoRoot(), "manifests", "crds", "openreports")}
 }
 
 // repoRoot is the root of the checkout, found from this file's place in it.
