@@ -67,7 +67,8 @@ func run(m *testing.M) int {
 	defer os.RemoveAll(certDir)
 	testEnv := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(root, "manifests", "crds"), filepath.Join(root, "manifests", "crds", "wgpolicyk8s")},
+		CRDDirectoryPaths: []string{filepath.Join(root, "manifests", "crds"), filepath.Join(root, "manifests", "crds", "wgpolicyk8s"),
+			filepath.Join(root, "manifests", "crds", "openreports")},
 		ErrorIfCRDPathMissing: true,
 	}
 	// A certificate folder of our own survives a stop of the API server, so that a fault test can restart it with

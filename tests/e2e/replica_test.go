@@ -21,9 +21,10 @@ type replica struct {
 	ports []int
 }
 
-// startReplica starts `bylaw serve` on 127.0.0.1 ports (webhook, health, metrics) and waits until it is ready.
-// Every replica shares the suite's kubeconfig, namespace and leader election Lease; each has its own git cache.
-func startReplica(ports []int, logs io.Writer) (*replica, error) {
+// startReplica starts `bylaw serve` on 127.0.0.1 ports (webhook, health, metrics), with the extra flags given, and
+// waits until it is ready. Every replica shares the suite's kubeconfig, namespace and leader election Lease; each has
+// its own git cache.
+func startReplica(ports []int, logs io.Writer, extra ...string) (*replica, error) {
 	r := &replica{done: make(chan error, 1), ports: ports,
 		webhookURL: "https://127.0.0.1:" + strconv.Itoa(ports[0]),
 		healthURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
@@ -36,6 +37,7 @@ func startReplica(ports []int, logs io.Writer) (*replica, error) {
 		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
 		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
 		"--cert-validity", certValidity, "--webhook-resync-interval", "10s", "--log-format", "console", "--log-level", "debug")
+	r.cmd.Args = append(r.cmd.Args, extra...)
 	r.cmd.Stdout, r.cmd.Stderr = logs, logs
 	if err := r.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting bylaw serve: %w", err)
