@@ -34,11 +34,14 @@ func outcome(p *engine.Policy, rule string, status engine.Status, message string
 
 // sampleBook holds results in two namespaces and at cluster scope, from a GitSource policy and a CR policy; now is
 // its clock.
-func sampleBook(now *time.Time) *reports.Book {
+func sampleBook(now *time.Time) *reports.Book { return sampleBookIn(now, reports.WGPolicy) }
+
+// sampleBookIn is sampleBook building reports in api.
+func sampleBookIn(now *time.Time, api reports.API) *reports.Book {
 	hostPath := policy("disallow-host-path", "gitsource/bylaw-system/platform", "main@sha1:5f2c9e0d",
 		map[string]string{reports.SeverityAnnotation: "high"})
 	labels := policy("require-labels", "", "", nil)
-	book := reports.NewBook(reports.Options{Now: func() time.Time { return *now }})
+	book := reports.NewBook(reports.Options{Now: func() time.Time { return *now }, API: api})
 	book.Set(pod("shop", "web-1"), []engine.PolicyResult{
 		outcome(hostPath, "host-path", engine.StatusFail, "HostPath volumes are forbidden | use a PVC."),
 		outcome(labels, "team", engine.StatusPass, ""),

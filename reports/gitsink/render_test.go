@@ -48,6 +48,18 @@ func TestGoldenTree(t *testing.T) {
 	}
 }
 
+// TestRenderOpenReports: with openreports.io reports the tree has the same files, each report file holds a Report
+// (ClusterReport), and SUMMARY.md is the same as for PolicyReports (failures, errors and revisions included).
+func TestRenderOpenReports(t *testing.T) {
+	now := t0
+	wg := render(t, sampleBookIn(&now, reports.WGPolicy))
+	or := render(t, sampleBookIn(&now, reports.OpenReports))
+	require.Equal(t, wg.Names(), or.Names())
+	assert.Equal(t, string(wg[gitsink.SummaryFile]), string(or[gitsink.SummaryFile]))
+	assert.Contains(t, string(or["shop.yaml"]), "apiVersion: openreports.io/v1alpha1\nkind: Report\n")
+	assert.Contains(t, string(or["cluster.yaml"]), "apiVersion: openreports.io/v1alpha1\nkind: ClusterReport\n")
+}
+
 func TestRenderIsStable(t *testing.T) {
 	tests := []struct {
 		name   string
