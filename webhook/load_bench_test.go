@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,8 +28,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/bylaw-dev/bylaw/api/v1alpha1"
 	"github.com/bylaw-dev/bylaw/engine"
 	"github.com/bylaw-dev/bylaw/policy"
 	"github.com/bylaw-dev/bylaw/tests/bench/podgen/gen"
@@ -195,6 +203,12 @@ func BenchmarkAdmissionTLS(b *testing.B) {
 	bodies := podReviews(b, 256, gen.DefaultViolationRatio)
 	for _, proto := range []string{"h1", "h2"} {
 		srv := httptest.NewUnstartedServer(fx.handler)
+		var conns atomic.Int64 // TLS handshakes: keep-alive should hold them at the client's connection count
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
 		srv.EnableHTTP2 = proto == "h2"
 		srv.StartTLS()
 		client := srv.Client()
@@ -210,14 +224,45 @@ func BenchmarkAdmissionTLS(b *testing.B) {
 		b.Run(proto+"/parallel", func(b *testing.B) {
 			b.ReportAllocs()
 			var next atomic.Int64
+			var lat latencies
 			b.RunParallel(func(pb *testing.PB) {
+				var own []time.Duration
 				for pb.Next() {
+					start := time.Now()
 					postTLS(b, client, url, bodies[int(next.Add(1))%len(bodies)], proto)
+					own = append(own, time.Since(start))
 				}
+				lat.add(own)
 			})
+			lat.report(b)
+			b.ReportMetric(float64(conns.Load()), "conns")
 		})
 		srv.Close()
 	}
+}
+
+// latencies collects request durations of a parallel benchmark, to report their percentiles (closed loop: a slow
+// answer delays the next request of its goroutine, so these understate an open-loop tail).
+type latencies struct {
+	mu  sync.Mutex
+	all []time.Duration
+}
+
+func (l *latencies) add(d []time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, d...)
+}
+
+func (l *latencies) report(b *testing.B) {
+	if len(l.all) == 0 {
+		return
+	}
+	slices.Sort(l.all)
+	at := func(q float64) float64 { return float64(l.all[int(q*float64(len(l.all)-1))].Microseconds()) }
+	b.ReportMetric(at(0.50), "p50-µs")
+	b.ReportMetric(at(0.99), "p99-µs")
+	b.ReportMetric(float64(l.all[len(l.all)-1].Microseconds()), "max-µs")
 }
 
 func postTLS(b *testing.B, client *http.Client, url string, body []byte, proto string) {
@@ -233,4 +278,27 @@ func postTLS(b *testing.B, client *http.Client, url string, body []byte, proto s
 	if want := map[string]int{"h1": 1, "h2": 2}[proto]; resp.ProtoMajor != want {
 		b.Fatalf("protocol %s, want HTTP/%d", resp.Proto, want)
 	}
+}
+
+// BenchmarkAdmissionEvents is BenchmarkAdmissionServeHTTP/mixed with the Audit failures recorded as `bylaw serve`
+// records them: EventAuditor over client-go's events broadcaster, writing to a fake clientset. The difference is the
+// cost of an event per Audit failure (two goroutines, three deep copies and a broadcaster-wide lock per event; the
+// broadcaster folds repeats per policy into a series, so the API server sees few writes).
+func BenchmarkAdmissionEvents(b *testing.B) {
+	fx := newAdmissionFixture(b)
+	scheme := runtime.NewScheme()
+	require.NoError(b, clientgoscheme.AddToScheme(scheme))
+	require.NoError(b, v1alpha1.AddToScheme(scheme))
+	broadcaster := events.NewBroadcaster(&events.EventSinkImpl{Interface: fake.NewClientset().EventsV1()})
+	require.NoError(b, broadcaster.StartRecordingToSinkWithContext(b.Context()))
+	b.Cleanup(broadcaster.Shutdown)
+	fx.handler.Audit = webhook.EventAuditor{Recorder: broadcaster.NewRecorder(scheme, "bylaw-admission")}
+	bodies := podReviews(b, 256, gen.DefaultViolationRatio)
+	b.ReportAllocs()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			serveInProcess(b, fx.handler, fx.path, bodies[int(next.Add(1))%len(bodies)])
+		}
+	})
 }
