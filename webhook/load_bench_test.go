@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,6 +39,7 @@ import (
 	"github.com/bylaw-dev/bylaw/policy"
 	"github.com/bylaw-dev/bylaw/tests/bench/podgen/gen"
 	"github.com/bylaw-dev/bylaw/webhook"
+	"github.com/bylaw-dev/bylaw/webhook/certs"
 	"github.com/bylaw-dev/bylaw/webhook/registration"
 )
 
@@ -210,6 +212,7 @@ func BenchmarkAdmissionTLS(b *testing.B) {
 			}
 		}
 		srv.EnableHTTP2 = proto == "h2"
+		srv.TLS = servingTLS(b, proto)
 		srv.StartTLS()
 		client := srv.Client()
 		url := srv.URL + fx.path
@@ -237,8 +240,39 @@ func BenchmarkAdmissionTLS(b *testing.B) {
 			lat.report(b)
 			b.ReportMetric(float64(conns.Load()), "conns")
 		})
+		if proto == "h1" {
+			// A connection per request: what the API server pays when its pool of idle connections is exhausted.
+			fresh := &http.Client{Transport: &http.Transport{TLSClientConfig: client.Transport.(*http.Transport).TLSClientConfig,
+				DisableKeepAlives: true}}
+			b.Run("h1/new-connection", func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					postTLS(b, fresh, url, bodies[i%len(bodies)], proto)
+					i++
+				}
+			})
+		}
 		srv.Close()
 	}
+}
+
+// servingTLS is the TLS configuration of `bylaw serve` (webhook/certs: an ECDSA P-256 serving certificate from
+// its own CA, TLS 1.2+) for 127.0.0.1, offering h2 too when proto is "h2" (`bylaw serve` offers only HTTP/1.1).
+func servingTLS(tb testing.TB, proto string) *tls.Config {
+	tb.Helper()
+	opts := certs.Options{IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	ca, err := certs.NewCA(opts, time.Now())
+	require.NoError(tb, err)
+	serving, err := certs.NewServingCert(ca, opts, time.Now())
+	require.NoError(tb, err)
+	pair, err := tls.X509KeyPair(serving.CertPEM, serving.KeyPEM)
+	require.NoError(tb, err)
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{pair}}
+	if proto == "h2" {
+		cfg.NextProtos = []string{"h2"}
+	}
+	return cfg
 }
 
 // latencies collects request durations of a parallel benchmark, to report their percentiles (closed loop: a slow
