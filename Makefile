@@ -7,7 +7,7 @@ CORPUS ?= ../shared/conformance/kyverno-policies
 FUZZTIME ?= 60s
 FUZZ_MIN_RATE ?= 1000
 
-.PHONY: all build test unit e2e control-plane vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
+.PHONY: all build test unit race e2e control-plane vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
 
 all: build
 
@@ -18,8 +18,9 @@ build:
 	$(GO) build -o $(BYLAW) ./cmd/bylaw
 
 ## test: gofmt and vet, the conformance ratchet over the Kyverno corpus, then every Go test: unit tests, the
-## integration tests on a real kube-apiserver and etcd, and the e2e suite (tests/e2e).
-test: fmt-check vet conformance-ratchet unit
+## integration tests on a real kube-apiserver and etcd, and the e2e suite (tests/e2e); then the admission
+## concurrency test under the race detector.
+test: fmt-check vet conformance-ratchet unit race
 
 ## control-plane: build kube-apiserver, etcd and kubectl from Go modules once (cached by version, see the script).
 control-plane:
@@ -27,6 +28,11 @@ control-plane:
 
 unit: control-plane
 	KUBEBUILDER_ASSETS=$(CURDIR)/bin/k8s GIT_CONFIG_GLOBAL=/dev/null $(GO) test -count=1 ./...
+
+## race: 10,000 concurrent admission requests under the race detector (webhook/concurrency_test.go); the rest of
+## `make test` runs without -race, this test is the one that hunts shared state on the hot path.
+race:
+	$(GO) test -count=1 -race -run '^TestDenyVerdictStableUnderConcurrency$$' ./webhook/
 
 ## e2e: only the end-to-end suite: `bylaw serve` as the admission webhook of a real control plane.
 e2e: control-plane

@@ -130,8 +130,8 @@ func foreachElements(list *variables.Template, doc any) ([]any, error) {
 // isAbsent reports whether err is a JMESPath path that named a key the document does not have ("Unknown key"); any
 // other error (a function error, the evaluation budget, a failed nested variable) is not.
 func isAbsent(err error) bool {
-	var nf jmespath.NotFoundError
-	return errors.As(err, &nf)
+	_, ok := errors.AsType[jmespath.NotFoundError](err)
+	return ok
 }
 
 // listExpression is the list as the policy wrote it, without the braces the compiler added.

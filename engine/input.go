@@ -7,6 +7,7 @@ import (
 	"github.com/bylaw-dev/bylaw/engine/cel"
 	"github.com/bylaw-dev/bylaw/engine/images"
 	"github.com/bylaw-dev/bylaw/engine/match"
+	"github.com/bylaw-dev/bylaw/engine/podsecurity"
 )
 
 // Operation is an admission operation.
@@ -75,6 +76,9 @@ type Input struct {
 	// cel holds the CEL bindings, built on first use by a CEL rule.
 	celOnce sync.Once
 	cel     cel.Input
+	// pod is the typed pod template of obj, decoded on first use by a podSecurity rule.
+	podOnce sync.Once
+	pod     *podsecurity.Pod
 }
 
 // NewInput prepares req: it derives the match attributes and the base context document (request, images,
@@ -97,6 +101,12 @@ func (in *Input) withObject(obj map[string]any) *Input {
 	req := in.req
 	req.Object = obj
 	return NewInput(req)
+}
+
+// podTemplate returns the typed pod template of the object, decoded once and shared by every podSecurity rule.
+func (in *Input) podTemplate() *podsecurity.Pod {
+	in.podOnce.Do(func() { in.pod = podsecurity.Decode(in.obj) })
+	return in.pod
 }
 
 // Object returns the object the rules evaluate.

@@ -48,7 +48,7 @@ func (e *Engine) validateRule(ctx context.Context, r *Rule, in *Input, doc map[s
 		// checked against it (deny, CEL and foreach rules still see the request).
 		out = outcome{status: StatusSkip, message: "not checked on DELETE"}
 	case v.podSecurity != nil:
-		out = checkPodSecurity(v.podSecurity, in.obj)
+		out = checkPodSecurity(v.podSecurity, in)
 	case v.cel != nil:
 		out = checkCEL(ctx, v.cel, in, loader)
 	case len(v.foreach) > 0:
@@ -117,8 +117,8 @@ func checkAnyPattern(ps []*patternProgram, doc any, target any) outcome {
 	return outcome{status: StatusFail, message: strings.Join(failures, "; ")}
 }
 
-func checkPodSecurity(c *podsecurity.Check, obj map[string]any) outcome {
-	res := c.Evaluate(obj)
+func checkPodSecurity(c *podsecurity.Check, in *Input) outcome {
+	res := c.EvaluatePod(in.podTemplate)
 	if res.Allowed {
 		return outcome{status: StatusPass}
 	}

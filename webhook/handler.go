@@ -64,8 +64,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ar := review.Request
-	log := h.Log.WithValues("uid", ar.UID, "kind", ar.Kind.Kind, "namespace", ar.Namespace, "name", ar.Name,
-		"operation", ar.Operation, "path", r.URL.Path)
+	log := requestLogger(h.Log, func() []any {
+		return []any{"uid", ar.UID, "kind", ar.Kind.Kind, "namespace", ar.Namespace, "name", ar.Name,
+			"operation", ar.Operation, "path", r.URL.Path}
+	})
 	ctx := logr.NewContext(r.Context(), log)
 	resp := h.admit(ctx, ar, mutating, class)
 	if err := writeReview(w, review, resp); err != nil {

@@ -22,8 +22,8 @@ func (e NotFoundError) Error() string {
 }
 
 func isNotFound(err error) bool {
-	var nf NotFoundError
-	return errors.As(err, &nf)
+	_, ok := errors.AsType[NotFoundError](err) // errors.As with a pointer allocates: this runs per path miss
+	return ok
 }
 
 // Kyverno's function error texts.

@@ -26,16 +26,40 @@ type Violation struct {
 	Images []string
 }
 
+// Pod is the typed pod template of a resource, decoded once for every Check that reads it. It is only read, so one
+// Pod may serve several checks, concurrently too.
+type Pod struct {
+	pod *corev1.Pod
+	err error
+}
+
+// Decode reads the pod template of obj, as Evaluate does, for EvaluatePod.
+func Decode(obj map[string]any) *Pod {
+	pod, err := decodePod(obj)
+	return &Pod{pod: pod, err: err}
+}
+
 // Evaluate checks the Pod spec + metadata of obj: a Pod, a Pod controller (spec.template) or a CronJob
 // (spec.jobTemplate.spec.template). obj is decoded JSON (map[string]any; numbers int64/float64).
 func (c *Check) Evaluate(obj map[string]any) Result {
+	return c.EvaluatePod(func() *Pod { return Decode(obj) })
+}
+
+// EvaluatePod is Evaluate on the pod template that decoded returns; decoded is called only when the check has
+// controls to run. A caller checking one resource against several rules passes a decoded that returns one Decode.
+func (c *Check) EvaluatePod(decoded func() *Pod) Result {
 	if len(c.checks) == 0 {
 		return Result{Allowed: true}
 	}
-	pod, err := decodePod(obj)
-	if err != nil {
-		return Result{Message: "podSecurity: cannot read the pod template: " + err.Error()}
+	p := decoded()
+	if p.err != nil {
+		return Result{Message: "podSecurity: cannot read the pod template: " + p.err.Error()}
 	}
+	return c.evaluate(p.pod)
+}
+
+// evaluate runs the checks on pod, then the exclusions of the failing ones.
+func (c *Check) evaluate(pod *corev1.Pod) Result {
 	var violations []Violation
 	var stand *standIns
 	for i := range c.checks {
