@@ -55,6 +55,11 @@ type Options struct {
 	ReportAPI string
 	// ContextServiceAccount is the ServiceAccount, in Namespace, that every apiCall context entry impersonates.
 	ContextServiceAccount string
+	// ClientCAFile and ClientCASecret turn on mutual TLS on the webhook port (one of them); ClientCertNames narrows
+	// the client certificates accepted to those carrying one of the names.
+	ClientCAFile    string
+	ClientCASecret  string
+	ClientCertNames []string
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -131,6 +136,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"reports Bylaw wrote are deleted once the first scan is in")
 	fs.StringVar(&o.ContextServiceAccount, "context-service-account", o.ContextServiceAccount, "ServiceAccount in --namespace "+
 		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
+	o.addClientAuthFlags(fs)
 }
 
 // Validate checks the options and names the flag at fault.
@@ -177,6 +183,9 @@ func (o *Options) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := o.validateMetrics(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateClientAuth(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

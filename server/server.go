@@ -163,7 +163,11 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, lo
 	if err != nil {
 		return err
 	}
-	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, mux, keeper.TLSConfig(), o.ShutdownTimeout)
+	tlsConfig, err := webhookTLS(o, keeper, mgr.GetClient())
+	if err != nil {
+		return err
+	}
+	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, mux, tlsConfig, o.ShutdownTimeout)
 	reg := &registrar{store: store, keeper: keeper, syncer: syncer, client: mgr.GetClient(), resync: o.ResyncInterval}
 	for _, r := range []manager.Runnable{keeper, server, storeMetrics, reg} {
 		if err := mgr.Add(r); err != nil {
