@@ -52,6 +52,9 @@ type Options struct {
 	ReportMaxResults       int
 	// ContextServiceAccount is the ServiceAccount, in Namespace, that every apiCall context entry impersonates.
 	ContextServiceAccount string
+
+	// MonitorOptions are the webhook monitor's and the uninstall's (monitor.go).
+	MonitorOptions
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -83,6 +86,7 @@ func DefaultOptions() Options {
 		ScanRate:               50,
 		ReportMaxResults:       1000,
 		ContextServiceAccount:  "bylaw-context",
+		MonitorOptions:         defaultMonitorOptions(),
 	}
 }
 
@@ -124,6 +128,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"passes then skips then warnings are dropped and counted in the summary")
 	fs.StringVar(&o.ContextServiceAccount, "context-service-account", o.ContextServiceAccount, "ServiceAccount in --namespace "+
 		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
+	o.addMonitorFlags(fs)
 }
 
 // Validate checks the options and names the flag at fault.
@@ -167,6 +172,9 @@ func (o *Options) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := o.validateMetrics(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateMonitor(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
