@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -268,4 +270,65 @@ func TestMonitorReportsAndRepairsWhenTheWebhookIsNotCalled(t *testing.T) {
 	})
 	assert.WithinDuration(t, time.Now(), lastRequestMetric(t), monitorTimeout)
 	eventually(t, 10*time.Second, "Normal WebhookCalled", func() error { return monitorEvent("Normal", "WebhookCalled", healed) })
+}
+
+// A replica's orderly stop (SIGTERM, as in a rolling update) leaves the webhook configurations alone;
+// `bylaw serve --uninstall-webhooks` deletes them and the monitor Leases.
+func TestOnlyTheUninstallRemovesTheWebhookConfigurations(t *testing.T) {
+	ctx := context.Background()
+	applyYAML(t, monitorPolicies)
+	t.Cleanup(func() { deleteYAML(t, monitorPolicies) })
+	policyReady(t, "e2e-monitor")
+	uids := func() map[string]string {
+		out := map[string]string{}
+		eventually(t, admissionWait, "the three configurations present", func() error {
+			for _, obj := range webhookConfigurations() {
+				if err := env.client.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+					return err
+				}
+				out[obj.GetName()] = string(obj.GetUID())
+			}
+			return nil
+		})
+		return out
+	}
+	ports, err := freePorts(3)
+	require.NoError(t, err)
+	standby, err := startReplica(ports, env.logs)
+	require.NoError(t, err)
+	standbyLease := client.ObjectKey{Namespace: bylawNamespace, Name: "bylaw-webhook-monitor-" + replicaName(ports[0])}
+	eventually(t, 10*time.Second, "the standby's monitor Lease", func() error {
+		return env.client.Get(ctx, standbyLease, &coordinationv1.Lease{})
+	})
+	before := uids()
+	require.NoError(t, standby.stop(syscall.SIGTERM))
+	time.Sleep(time.Second)
+	assert.Equal(t, before, uids(), "a stopped replica deleted nothing")
+
+	cmd := exec.Command(env.bin, "serve", "--uninstall-webhooks", "--kubeconfig", env.kubeconfig,
+		"--namespace", bylawNamespace, "--log-format", "console")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for name := range before {
+		assert.Regexp(t, `deleted webhook configuration.*"`+name+`"`, string(out))
+	}
+	err = env.client.Get(ctx, standbyLease, &coordinationv1.Lease{})
+	assert.True(t, apierrors.IsNotFound(err), "the monitor Leases are deleted: %v", err)
+	// The suite's primary still runs, and leads: it re-creates what the uninstall deleted (so: uninstall after the
+	// Deployment is gone), and its monitor Lease.
+	after := uids()
+	for name, uid := range before {
+		assert.NotEqual(t, uid, after[name], "%s was deleted", name)
+	}
+	eventually(t, 3*monitorTimeout, "the primary's Lease stamped again", func() error {
+		var lease coordinationv1.Lease
+		key := client.ObjectKey{Namespace: bylawNamespace, Name: "bylaw-webhook-monitor-" + replicaName(env.primary.ports[0])}
+		if err := env.client.Get(ctx, key, &lease); err != nil {
+			return err
+		}
+		if calledAt(t, &lease).IsZero() {
+			return errors.New("no stamp")
+		}
+		return nil
+	})
 }
