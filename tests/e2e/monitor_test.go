@@ -60,9 +60,9 @@ spec:
             owner: "?*"
 `
 
-// restoreWait bounds the restoration of a configuration deleted or edited by hand: the watch, not the resync (10 s
-// in this suite), must do it.
-const restoreWait = 5 * time.Second
+// restoreWait bounds the restoration of a configuration deleted or edited by hand: the watch (measured: tens of ms),
+// not the resync (10 s in this suite), must do it.
+const restoreWait = 2 * time.Second
 
 // webhookConfigurations returns Bylaw's three configurations, as empty objects to read into.
 func webhookConfigurations() []client.Object {
