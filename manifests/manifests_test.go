@@ -186,9 +186,12 @@ func TestDeployment(t *testing.T) {
 	c := spec.Containers[0]
 	assert.Equal(t, "ghcr.io/bylaw-dev/bylaw:latest", c.Image)
 	assert.Equal(t, []string{"/bylaw", "serve"}, c.Command)
-	assert.Contains(t, c.Env, corev1.EnvVar{Name: "POD_NAMESPACE", ValueFrom: &corev1.EnvVarSource{
-		FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.namespace"},
-	}})
+	for name, field := range map[string]string{"POD_NAMESPACE": "metadata.namespace", "POD_NAME": "metadata.name",
+		"POD_UID": "metadata.uid"} {
+		assert.Contains(t, c.Env, corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{
+			FieldRef: &corev1.ObjectFieldSelector{FieldPath: field},
+		}})
+	}
 	probes := []struct {
 		probe *corev1.Probe
 		path  string
@@ -297,6 +300,9 @@ func TestContainerArgsUseOnlyServeFlags(t *testing.T) {
 		"health-probe-bind-address": ":8081",
 		"leader-elect":              "true",
 		"context-service-account":   find[corev1.ServiceAccount](t, objects, "ServiceAccount", contextName).Name,
+		// The monitor Lease is named after the Pod and owned by it.
+		"replica-name":    "$(POD_NAME)",
+		"replica-pod-uid": "$(POD_UID)",
 	}
 	for flag, value := range want {
 		assert.Equalf(t, value, values[flag], "--%s", flag)

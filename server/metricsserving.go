@@ -13,6 +13,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/webhook/monitor"
 )
 
 // Files of --metrics-cert-dir, as a kubernetes.io/tls Secret (for example cert-manager's) holds them.
@@ -26,9 +27,9 @@ const (
 // a ClusterRole such as bylaw-metrics-reader and Bylaw needs to create both reviews. The serving certificate comes
 // from --metrics-cert-dir, reloaded when it changes; without it controller-runtime makes a self-signed one at start.
 // --metrics-secure=false serves plain HTTP without authentication, on a loopback address only (Validate).
-func metricsServing(o *Options, store *policy.Store) (metricsserver.Options, error) {
+func metricsServing(o *Options, store *policy.Store, monitorStatus *monitor.Status) (metricsserver.Options, error) {
 	opts := metricsserver.Options{BindAddress: o.MetricsBindAddress,
-		ExtraHandlers: map[string]http.Handler{"/status": statusHandler(store)}}
+		ExtraHandlers: map[string]http.Handler{"/status": statusHandler(store, monitorStatus)}}
 	if !o.MetricsSecure {
 		return opts, nil
 	}

@@ -60,6 +60,9 @@ type Options struct {
 	ClientCAFile    string
 	ClientCASecret  string
 	ClientCertNames []string
+
+	// MonitorOptions are the webhook monitor's and the uninstall's (monitor.go).
+	MonitorOptions
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -92,6 +95,7 @@ func DefaultOptions() Options {
 		ReportMaxResults:       1000,
 		ReportAPI:              string(reports.WGPolicy),
 		ContextServiceAccount:  "bylaw-context",
+		MonitorOptions:         defaultMonitorOptions(),
 	}
 }
 
@@ -137,6 +141,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.ContextServiceAccount, "context-service-account", o.ContextServiceAccount, "ServiceAccount in --namespace "+
 		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
 	o.addClientAuthFlags(fs)
+	o.addMonitorFlags(fs)
 }
 
 // Validate checks the options and names the flag at fault.
@@ -186,6 +191,9 @@ func (o *Options) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := o.validateClientAuth(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateMonitor(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -90,7 +90,7 @@ func TestMetricsFlags(t *testing.T) {
 			err := o.Validate()
 			var got metricsserver.Options
 			if err == nil {
-				got, err = metricsServing(&o, policy.NewStore())
+				got, err = metricsServing(&o, policy.NewStore(), nil)
 			}
 			if tt.err != "" {
 				require.Error(t, err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/bylaw-dev/bylaw/policy"
@@ -13,13 +14,16 @@ import (
 )
 
 // registrar keeps the webhook configurations equal to the policy set: after every snapshot, after a CA bundle
-// change, and every resync interval (which also repairs configurations edited by hand). It runs on the leader.
+// change, when one of Bylaw's configurations is edited or deleted (a watch), and every resync interval. It runs on
+// the leader.
 type registrar struct {
 	store  *policy.Store
 	keeper *certs.Keeper
 	syncer *registration.Syncer
 	client client.Client
 	resync time.Duration
+	// informers, when set, are watched for changes of Bylaw's webhook configurations.
+	informers cache.Informers
 }
 
 func (r *registrar) NeedLeaderElection() bool { return true }
@@ -36,6 +40,10 @@ func (r *registrar) Start(ctx context.Context) error {
 		default:
 		}
 	})
+	edited, err := r.watchConfigurations(ctx)
+	if err != nil {
+		return err
+	}
 	ticker := time.NewTicker(r.resync)
 	defer ticker.Stop()
 	retry := time.Duration(0)
@@ -53,6 +61,7 @@ func (r *registrar) Start(ctx context.Context) error {
 			return nil
 		case <-changes:
 		case <-caChanged:
+		case <-edited:
 		case <-ticker.C:
 		case <-retryC:
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/bylaw-dev/bylaw/policy"
 	"github.com/bylaw-dev/bylaw/webhook"
 	"github.com/bylaw-dev/bylaw/webhook/certs"
+	"github.com/bylaw-dev/bylaw/webhook/monitor"
 	"github.com/bylaw-dev/bylaw/webhook/registration"
 )
 
@@ -41,12 +42,16 @@ func Run(ctx context.Context, o Options, log logr.Logger) error {
 	if err != nil {
 		return err
 	}
+	if o.UninstallWebhooks {
+		return uninstallWebhooks(logr.NewContext(ctx, log), cfg, o)
+	}
 	store := policy.NewStore()
-	mgr, err := newManager(cfg, o, store)
+	status := &monitor.Status{}
+	mgr, err := newManager(cfg, o, store, status)
 	if err != nil {
 		return err
 	}
-	if err := wire(mgr, cfg, o, store, log); err != nil {
+	if err := wire(mgr, cfg, o, store, status, log); err != nil {
 		return err
 	}
 	log.Info("starting", "namespace", o.Namespace, "webhookPort", o.WebhookPort, "leaderElection", o.LeaderElect,
@@ -90,12 +95,12 @@ func NewScheme() (*runtime.Scheme, error) {
 	return s, nil
 }
 
-func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager, error) {
+func newManager(cfg *rest.Config, o Options, store *policy.Store, status *monitor.Status) (ctrl.Manager, error) {
 	scheme, err := NewScheme()
 	if err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
-	metrics, err := metricsServing(&o, store)
+	metrics, err := metricsServing(&o, store, status)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +131,8 @@ func newManager(cfg *rest.Config, o Options, store *policy.Store) (ctrl.Manager,
 }
 
 // wire adds every component of serve to mgr.
-func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, log logr.Logger) error {
+func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, status *monitor.Status,
+	log logr.Logger) error {
 	eng := engine.New(engine.WithHTTPHosts(o.CELHTTPHosts...))
 	elected := mgr.Elected()
 	reconciler := &policyctl.Reconciler{
@@ -167,9 +173,18 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, lo
 	if err != nil {
 		return err
 	}
-	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, mux, tlsConfig, o.ShutdownTimeout)
-	reg := &registrar{store: store, keeper: keeper, syncer: syncer, client: mgr.GetClient(), resync: o.ResyncInterval}
-	for _, r := range []manager.Runnable{keeper, server, storeMetrics, reg} {
+	server := newHTTPSServer(o.WebhookHost, o.WebhookPort, withMonitor(mux, o), tlsConfig, o.ShutdownTimeout)
+	reg := &registrar{store: store, keeper: keeper, syncer: syncer, client: mgr.GetClient(), resync: o.ResyncInterval,
+		informers: mgr.GetCache()}
+	runnables := []manager.Runnable{keeper, server, storeMetrics, reg}
+	mon, err := newMonitor(mgr, cfg, o, monitorDeps{keeper: keeper, syncer: syncer, store: store, status: status})
+	if err != nil {
+		return err
+	}
+	if mon != nil {
+		runnables = append(runnables, mon)
+	}
+	for _, r := range runnables {
 		if err := mgr.Add(r); err != nil {
 			return fmt.Errorf("adding a component: %w", err)
 		}
@@ -228,7 +243,7 @@ func newHandler(mgr ctrl.Manager, cfg *rest.Config, o Options, eng *engine.Engin
 }
 
 func newSyncer(mgr ctrl.Manager, o Options) (*registration.Syncer, error) {
-	opts := registration.Options{ExcludedNamespaces: o.excluded()}
+	opts := registration.Options{ExcludedNamespaces: o.excluded(), Monitor: o.registrationMonitor()}
 	if o.WebhookURL != "" {
 		opts.URL = o.WebhookURL
 	} else {

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/bylaw-dev/bylaw/policy"
+	"github.com/bylaw-dev/bylaw/webhook/monitor"
 )
 
 // sourceStatus is one policy source in force, as /status shows it.
@@ -17,8 +18,9 @@ type sourceStatus struct {
 	Policies []string `json:"policies"`
 }
 
-// statusHandler serves the policy set in force by source: for a GitSource, the bundle's revision, digest and signers.
-func statusHandler(store *policy.Store) http.Handler {
+// statusHandler serves the policy set in force by source: for a GitSource, the bundle's revision, digest and signers;
+// and the webhook monitor's condition on this replica (webhookMonitor, absent before the first probe or without one).
+func statusHandler(store *policy.Store, monitorStatus *monitor.Status) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		snap := store.Snapshot()
 		bySource := map[string]*sourceStatus{}
@@ -33,10 +35,11 @@ func statusHandler(store *policy.Store) http.Handler {
 			s.Policies = append(s.Policies, p.Key())
 		}
 		out := struct {
-			Revision int64          `json:"revision"`
-			Ready    bool           `json:"ready"`
-			Sources  []sourceStatus `json:"sources"`
-		}{Revision: snap.Revision, Ready: store.Ready(), Sources: []sourceStatus{}}
+			Revision int64               `json:"revision"`
+			Ready    bool                `json:"ready"`
+			Sources  []sourceStatus      `json:"sources"`
+			Monitor  *monitor.StatusView `json:"webhookMonitor,omitempty"`
+		}{Revision: snap.Revision, Ready: store.Ready(), Sources: []sourceStatus{}, Monitor: monitorStatus.Get()}
 		for _, s := range bySource {
 			out.Sources = append(out.Sources, *s)
 		}

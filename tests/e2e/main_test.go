@@ -37,6 +37,8 @@ type suite struct {
 	primary *replica
 	// bin, dir, kubeconfig and tokenFile are what a replica is started with.
 	bin, dir, kubeconfig, tokenFile string
+	// fronts are the forwarders the API server calls the replicas through (front_test.go).
+	fronts *fronts
 }
 
 var env suite
@@ -130,6 +132,7 @@ func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 		return err
 	}
 	env = suite{testEnv: testEnv, cfg: cfg, client: c, logs: &syncBuffer{}, dir: dir, bin: filepath.Join(dir, "bylaw"),
+		fronts:     &fronts{},
 		kubeconfig: filepath.Join(dir, "kubeconfig"), tokenFile: filepath.Join(dir, "hook-token"),
 		hookToken: "e2e-hook-token-0123456789"}
 	build := exec.Command("go", "build", "-o", env.bin, "./cmd/bylaw")

@@ -19,14 +19,29 @@ type replica struct {
 	webhookURL, healthURL, metricsURL string
 	// ports are the webhook, health and metrics ports.
 	ports []int
+	// front is what the API server calls (webhookURL): a forwarder to the webhook port that a test can cut.
+	front *front
 }
+
+// Monitor settings of every replica: short, so that a test sees an outage within seconds.
+const (
+	monitorInterval = 1 * time.Second
+	monitorTimeout  = 5 * time.Second
+)
+
+// replicaName is the --replica-name of the replica on a webhook port; its monitor Lease is
+// bylaw-webhook-monitor-<replicaName>.
+func replicaName(webhookPort int) string { return "e2e-" + strconv.Itoa(webhookPort) }
 
 // startReplica starts `bylaw serve` on 127.0.0.1 ports (webhook, health, metrics), with the extra flags given, and
 // waits until it is ready. Every replica shares the suite's kubeconfig, namespace and leader election Lease; each has
 // its own git cache.
 func startReplica(ports []int, logs io.Writer, extra ...string) (*replica, error) {
-	r := &replica{done: make(chan error, 1), ports: ports,
-		webhookURL: "https://127.0.0.1:" + strconv.Itoa(ports[0]),
+	fr, err := env.fronts.get(ports[0])
+	if err != nil {
+		return nil, err
+	}
+	r := &replica{done: make(chan error, 1), ports: ports, front: fr, webhookURL: fr.url(),
 		healthURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
 		metricsURL: "https://127.0.0.1:" + strconv.Itoa(ports[2]),
 	}
@@ -36,7 +51,9 @@ func startReplica(ports []int, logs io.Writer, extra ...string) (*replica, error
 		"--webhook-url", r.webhookURL, "--webhook-host", "127.0.0.1", "--webhook-port", strconv.Itoa(ports[0]),
 		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
 		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
-		"--cert-validity", certValidity, "--webhook-resync-interval", "10s", "--log-format", "console", "--log-level", "debug")
+		"--cert-validity", certValidity, "--webhook-resync-interval", "10s", "--log-format", "console", "--log-level", "debug",
+		"--webhook-monitor-interval", monitorInterval.String(), "--webhook-monitor-timeout", monitorTimeout.String(),
+		"--replica-name", replicaName(ports[0]))
 	r.cmd.Args = append(r.cmd.Args, extra...)
 	r.cmd.Stdout, r.cmd.Stderr = logs, logs
 	if err := r.cmd.Start(); err != nil {

@@ -30,6 +30,10 @@ const (
 type Options struct {
 	// ValidatingName and MutatingName name the configurations (defaults "bylaw-validating", "bylaw-mutating").
 	ValidatingName, MutatingName string
+	// MonitorName names the monitor's configuration (default "bylaw-monitor").
+	MonitorName string
+	// Monitor, when set, adds the monitor's configuration (DesiredMonitor); nil leaves it out (and Sync deletes it).
+	Monitor *Monitor
 	// Service is the Service the API server calls (port 443 when unset). Its path, if any, prefixes the class paths.
 	// Exactly one of Service and URL is set.
 	Service *admissionregistrationv1.ServiceReference
@@ -49,6 +53,12 @@ func (o Options) complete() (Options, error) {
 	if o.MutatingName == "" {
 		o.MutatingName = DefaultMutatingName
 	}
+	if o.MonitorName == "" {
+		o.MonitorName = DefaultMonitorName
+	}
+	if m := o.Monitor; m != nil && (m.Namespace == "" || m.LabelKey == "" || m.LabelValue == "") {
+		return o, errors.New("options: the monitor needs a namespace, a label key and a label value")
+	}
 	switch {
 	case o.Service != nil && o.URL != "":
 		return o, errors.New("options: set either a Service or a URL, not both")
@@ -64,6 +74,12 @@ func (o Options) complete() (Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// Names returns the names of the configurations these options describe: validating, mutating, monitor.
+func (o Options) Names() (validating, mutating, monitor string) {
+	o, _ = o.complete() // names are filled in even when the options are invalid
+	return o.ValidatingName, o.MutatingName, o.MonitorName
 }
 
 // checkURL accepts what the API server accepts for a webhook URL: https, a host, no query, fragment or user info.

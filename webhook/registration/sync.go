@@ -33,10 +33,27 @@ type Syncer struct {
 	Options Options
 }
 
+// AnnotationRepairedAt is set by Repair on every configuration it rewrites: the time of the repair (RFC 3339).
+const AnnotationRepairedAt = "bylaw.dev/repaired-at"
+
 // Sync computes the desired configurations for policies and applies them with c: creates a missing one, updates one
 // whose webhooks or labels differ, leaves an equal one alone and deletes one no policy needs. When the desired state
 // cannot be computed nothing is changed. Kinds that could not be registered are logged, not returned.
 func (s *Syncer) Sync(ctx context.Context, c client.Client, policies []*engine.Policy, caBundle []byte) error {
+	return s.sync(ctx, c, policies, caBundle, "")
+}
+
+// Repair is Sync that rewrites every configuration even when it looks equal, stamping AnnotationRepairedAt with
+// repairedAt, so that the API server sees a new version of each (and reloads its webhook clients) while the
+// configurations never cease to exist: deleting and re-creating them would leave a window without fail-closed
+// policies. It is what the webhook monitor does when the API server has stopped calling.
+func (s *Syncer) Repair(ctx context.Context, c client.Client, policies []*engine.Policy, caBundle []byte,
+	repairedAt string) error {
+	return s.sync(ctx, c, policies, caBundle, repairedAt)
+}
+
+func (s *Syncer) sync(ctx context.Context, c client.Client, policies []*engine.Policy, caBundle []byte,
+	repairedAt string) error {
 	logger := log.FromContext(ctx)
 	validating, mutating, warnings, err := Desired(policies, s.Mapper, caBundle, s.Options)
 	if err != nil {
@@ -46,10 +63,15 @@ func (s *Syncer) Sync(ctx context.Context, c client.Client, policies []*engine.P
 		logger.Info("kind not registered at admission", logKeyWarning, w)
 	}
 	opts, _ := s.Options.complete() // Desired has validated them.
-	if err := apply(ctx, c, validatingTarget(opts.ValidatingName, validating)); err != nil {
-		return err
+	targets := []target{validatingTarget(opts.ValidatingName, validating), mutatingTarget(opts.MutatingName, mutating),
+		mutatingTarget(opts.MonitorName, DesiredMonitor(caBundle, opts))}
+	for _, t := range targets {
+		t.repairedAt = repairedAt
+		if err := apply(ctx, c, t); err != nil {
+			return err
+		}
 	}
-	return apply(ctx, c, mutatingTarget(opts.MutatingName, mutating))
+	return nil
 }
 
 // target adapts one configuration type to apply.
@@ -65,6 +87,8 @@ type target struct {
 	sameWebhooks func(client.Object) bool
 	// setWebhooks replaces an object's webhooks with (a copy of) the desired ones.
 	setWebhooks func(client.Object)
+	// repairedAt, when set, makes apply rewrite an existing configuration and stamp AnnotationRepairedAt.
+	repairedAt string
 }
 
 // newTarget builds the target of one configuration type; hooks returns the webhooks field of an object of that type.
@@ -129,13 +153,14 @@ func apply(ctx context.Context, c client.Client, t target) error {
 		return nil
 	case !exists:
 		obj := t.desired.DeepCopyObject().(client.Object)
+		stampRepair(obj, t.repairedAt)
 		if err := c.Create(ctx, obj); err != nil {
 			return fmt.Errorf("creating %s %s: %w", t.kind, t.name, err)
 		}
 		logger.Info("created webhook configuration", logKeyWebhooks, t.webhooks(obj))
 		return nil
 	}
-	if t.sameWebhooks(current) && hasLabels(current.GetLabels(), t.desired.GetLabels()) {
+	if t.repairedAt == "" && t.sameWebhooks(current) && hasLabels(current.GetLabels(), t.desired.GetLabels()) {
 		logger.V(1).Info("webhook configuration up to date", logKeyWebhooks, t.webhooks(current))
 		return nil
 	}
@@ -146,6 +171,7 @@ func apply(ctx context.Context, c client.Client, t target) error {
 	}
 	maps.Copy(labels, t.desired.GetLabels())
 	current.SetLabels(labels)
+	stampRepair(current, t.repairedAt)
 	if err := c.Update(ctx, current); err != nil {
 		return fmt.Errorf("updating %s %s: %w", t.kind, t.name, err)
 	}
@@ -161,4 +187,17 @@ func hasLabels(have, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// stampRepair sets AnnotationRepairedAt on obj when at is not empty.
+func stampRepair(obj client.Object, at string) {
+	if at == "" {
+		return
+	}
+	annotations := maps.Clone(obj.GetAnnotations())
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AnnotationRepairedAt] = at
+	obj.SetAnnotations(annotations)
 }
