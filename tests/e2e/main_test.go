@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"syscall"
+	"time"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -167,6 +169,9 @@ func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 	env.webhookURL, env.healthURL, env.metricsURL = env.primary.webhookURL, env.primary.healthURL, env.primary.metricsURL
 	return nil
 }
+// freePorts returns n free loopback ports below Linux's ephemeral range (32768-60999), so that no outgoing
+// connection takes one of them as its local port while a replica is down: a replica restarted on its ports after a
+// crash would otherwise find one in use.
 func freePorts(n int) ([]int, error) {
 	var ports []int
 	var ls []net.Listener
@@ -175,13 +180,19 @@ func freePorts(n int) ([]int, error) {
 			_ = l.Close()
 		}
 	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	const low, high = 20000, 32767
+	start := low + int(time.Now().UnixNano()%int64(high-low))
+	for i := 0; i < high-low && len(ports) < n; i++ {
+		port := low + (start-low+i)%(high-low)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		if err != nil {
-			return nil, err
+			continue
 		}
 		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		ports = append(ports, port)
+	}
+	if len(ports) < n {
+		return nil, fmt.Errorf("only %d free loopback ports in %d-%d", len(ports), low, high)
 	}
 	return ports, nil
 }
