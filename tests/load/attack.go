@@ -81,7 +81,7 @@ func webhookCheck(expected map[string]string) func(r *vegeta.Result) (string, st
 			return "", err.Error()
 		}
 		if want, ok := expected[a.UID]; !ok || want != a.Verdict {
-			return "", fmt.Sprintf("pod %s: verdict %s under load, %q alone", a.UID, a.Verdict, want)
+			return "", fmt.Sprintf("pod %s: verdict %s under load, %q alone: %s", a.UID, a.Verdict, want, a.Message)
 		}
 		return a.Verdict, ""
 	}

@@ -175,11 +175,11 @@ func qualifies(d policyDoc, want string) bool {
 	return false
 }
 
-// validatesPodCreate reports whether the rule selects core Pods (not a subresource) at CREATE.
+// validatesPodCreate reports whether the rule selects core Pods (group "", "core" or "*"; not a subresource) at CREATE.
 func validatesPodCreate(r *engine.Rule) bool {
 	for _, k := range r.Scope.Kinds {
 		s := k.Selector
-		if s.ExactKind() == "Pod" && s.Subresource == "" && (s.Group == "" || s.Group == "core") &&
+		if s.ExactKind() == "Pod" && s.Subresource == "" && (s.Group == "" || s.Group == "*" || s.Group == "core") &&
 			slices.Contains(k.Operations, engine.OperationCreate) {
 			return true
 		}

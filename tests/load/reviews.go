@@ -93,6 +93,8 @@ func admissionReview(uid, name string, obj []byte) ([]byte, error) {
 type answer struct {
 	UID     string
 	Verdict string
+	// Message is the answer's status message (why it denied), if any.
+	Message string
 }
 
 // readAnswer decodes an AdmissionReview answer.
@@ -105,6 +107,9 @@ func readAnswer(body []byte) (answer, error) {
 		return answer{}, fmt.Errorf("AdmissionReview answer without response")
 	}
 	a := answer{UID: string(r.Response.UID), Verdict: verdictDenied}
+	if r.Response.Result != nil {
+		a.Message = r.Response.Result.Message
+	}
 	if r.Response.Allowed {
 		a.Verdict = verdictAllowed
 		if len(r.Response.Patch) > 0 {
