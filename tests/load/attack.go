@@ -60,8 +60,8 @@ func (a *attack) run(s *Summary) {
 	summarize(s, latencies)
 }
 
-// webhookAttacker is the load client of the webhook mode: TLS trusting Bylaw's CA, keep-alive, HTTP/2 when asked
-// (the API server's webhook client negotiates it too).
+// webhookAttacker is the load client of the webhook mode: TLS trusting Bylaw's CA, HTTP/1.1 keep-alive connections
+// (as many as the open loop needs), or HTTP/2 when asked.
 func webhookAttacker(tlsConfig *tls.Config, http2 bool) *vegeta.Attacker {
 	return vegeta.NewAttacker(vegeta.TLSConfig(tlsConfig), vegeta.KeepAlive(true), vegeta.HTTP2(http2),
 		vegeta.Timeout(requestTimeout))

@@ -6,7 +6,8 @@
 //	KUBEBUILDER_ASSETS=$PWD/bin/k8s go run ./tests/load --corpus ../shared/conformance/kyverno-policies --help
 //
 // Two modes. webhook: AdmissionReviews of generated Pods (tests/bench/podgen/gen) posted over TLS with keep-alive
-// straight to the webhook path the scenario's policies are served on, trusting the CA of Bylaw's certificate Secret.
+// straight to the webhook path the scenario's policies are served on, trusting the CA of Bylaw's certificate Secret
+// (HTTP/1.1; --http2 for one multiplexed HTTP/2 connection).
 // apiserver: the same Pods created with dryRun=All through the API server, first without Bylaw (the baseline), then
 // with it registered; the added latency is printed per rate. Both attack open loop at a fixed rate (vegeta), so slow
 // answers do not lower the rate.

@@ -36,7 +36,7 @@ type Options struct {
 func defaultOptions() Options {
 	return Options{Mode: "all", Scenario: "all", Corpus: "../shared/conformance/kyverno-policies", Bylaw: "bin/bylaw",
 		Out: "bin/load", Testdata: "tests/load/testdata", Rate: 1000, Duration: 30 * time.Second,
-		APIRates: []int{100, 300}, APIDuration: 20 * time.Second, Pods: 200, Seed: 1, Enforce: true, HTTP2: true}
+		APIRates: []int{100, 300}, APIDuration: 20 * time.Second, Pods: 200, Seed: 1, Enforce: true, HTTP2: false}
 }
 
 // AddFlags binds o to flags of fs.
@@ -55,7 +55,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.Pods, "pods", o.Pods, "distinct generated Pods, sent in turn")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the Pod generator")
 	fs.BoolVar(&o.Enforce, "enforce", o.Enforce, "turn validate policies into Enforce (Deny) ones, so violating Pods are denied")
-	fs.BoolVar(&o.HTTP2, "http2", o.HTTP2, "webhook mode: HTTP/2 to bylaw serve (else HTTP/1.1 keep-alive)")
+	fs.BoolVar(&o.HTTP2, "http2", o.HTTP2, "webhook mode: HTTP/2 to bylaw serve (one multiplexed connection) instead of HTTP/1.1 keep-alive connections")
 }
 
 // modes resolves --mode.
