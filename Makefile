@@ -7,7 +7,7 @@ CORPUS ?= ../shared/conformance/kyverno-policies
 FUZZTIME ?= 60s
 FUZZ_MIN_RATE ?= 1000
 
-.PHONY: all build test unit race e2e control-plane vet fmt-check lint conformance conformance-ratchet bench fuzz demo clean
+.PHONY: all build test unit race e2e control-plane vet fmt-check lint conformance conformance-ratchet bench load fuzz demo clean
 
 all: build
 
@@ -78,3 +78,11 @@ demo: build
 
 clean:
 	rm -rf $(BIN_DIR)
+
+## load: the admission load tool (tests/load): `bylaw serve` on a local control plane, webhook mode (AdmissionReviews
+## straight to the webhook) and apiserver mode (dryRun=All Pod creates, with and without Bylaw). Overrides in LOAD_ARGS,
+## e.g. LOAD_ARGS='--mode webhook --scenario pod-security --rate 500 --duration 10s'. Results: bin/load/*.json.
+LOAD_ARGS ?=
+load: build control-plane
+	KUBEBUILDER_ASSETS=$(CURDIR)/bin/k8s $(GO) run ./tests/load --corpus $(CORPUS) --bylaw $(BYLAW) \
+		--out $(BIN_DIR)/load $(LOAD_ARGS)
