@@ -65,6 +65,12 @@ func restConfig(kubeconfig string) (*rest.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--kubeconfig %s: %w", kubeconfig, err)
 		}
+		// As ctrl.GetConfig does for in-cluster and $KUBECONFIG: no client-side rate limit (client-go's default is
+		// 5/s), the API server's priority and fairness limits instead. A limit here throttled apiCall context
+		// entries at admission to 5/s and denied requests waiting for it (issue 13's load run).
+		if cfg.QPS == 0 {
+			cfg.QPS = -1
+		}
 		return cfg, nil
 	}
 	cfg, err := ctrl.GetConfig()
