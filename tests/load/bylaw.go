@@ -76,7 +76,7 @@ func (p *bylawProcess) stop() error {
 func (p *bylawProcess) peakRSSMB() (int, error) {
 	f, err := os.Open("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/status")
 	if err != nil {
-		return 0, fmt.Errorf("reading the peak RSS of bylaw serve: %w", err)
+		return 0, fmt.Errorf("reading the peak RSS of bylaw serve (did it exit during the attack? see its log): %w", err)
 	}
 	defer f.Close()
 	return vmHWM(f)
