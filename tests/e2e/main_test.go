@@ -10,8 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -169,6 +169,7 @@ func setUp(testEnv *envtest.Environment, cfg *rest.Config, root string) error {
 	env.webhookURL, env.healthURL, env.metricsURL = env.primary.webhookURL, env.primary.healthURL, env.primary.metricsURL
 	return nil
 }
+
 // freePorts returns n free loopback ports below Linux's ephemeral range (32768-60999), so that no outgoing
 // connection takes one of them as its local port while a replica is down: a replica restarted on its ports after a
 // crash would otherwise find one in use.
