@@ -86,6 +86,7 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw-metrics-reader", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",
 		"ClusterRole/bylaw:generate", "ClusterRole/bylaw:generate-default", "ClusterRoleBinding/bylaw:generate",
+		"ClusterRole/bylaw:cleanup", "ClusterRole/bylaw:cleanup-default", "ClusterRoleBinding/bylaw:cleanup",
 		"ServiceAccount/bylaw-context", "ClusterRole/bylaw-context", "ClusterRoleBinding/bylaw-context",
 		"Namespace/bylaw-system", "Deployment/bylaw", "Service/bylaw-webhook", "Service/bylaw-metrics",
 		"PodDisruptionBudget/bylaw", "NetworkPolicy/bylaw",

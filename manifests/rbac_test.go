@@ -106,7 +106,7 @@ func TestBindingsNameTheServiceAccounts(t *testing.T) {
 	for _, b := range all[rbacv1.RoleBinding](objects, "RoleBinding") {
 		bindings["RoleBinding/"+b.Name] = b.Subjects
 	}
-	assert.Len(t, bindings, 5)
+	assert.Len(t, bindings, 6)
 	for name, subjects := range bindings {
 		want := []rbacv1.Subject{account(bylawName)}
 		if name == "ClusterRoleBinding/"+contextName {
@@ -211,6 +211,18 @@ func TestServiceAccountPermissions(t *testing.T) {
 		{request{verb: "patch", group: "policies.kyverno.io", resource: "policyexceptions/status", namespace: "team-a"}, true},
 		{request{verb: "update", group: "policies.kyverno.io", resource: "validatingpolicies", name: "p"}, false},
 		{request{verb: "delete", group: "policies.kyverno.io", resource: "policyexceptions", name: "x", namespace: "team-a"}, false},
+		{request{verb: "watch", group: "policies.kyverno.io", resource: "deletingpolicies"}, true},
+		{request{verb: "list", group: "policies.kyverno.io", resource: "namespaceddeletingpolicies"}, true},
+		{request{verb: "patch", group: "policies.kyverno.io", resource: "deletingpolicies/status"}, true},
+		{request{verb: "patch", group: "policies.kyverno.io", resource: "namespaceddeletingpolicies/status", namespace: "team-a"}, true},
+		{request{verb: "update", group: "policies.kyverno.io", resource: "deletingpolicies", name: "p"}, false},
+		// The cleanup controller deletes Pods and Jobs by default (bylaw:cleanup-default), nothing else.
+		{request{verb: "delete", resource: "pods", name: "p", namespace: "team-a"}, true},
+		{request{verb: "delete", group: "batch", resource: "jobs", name: "j", namespace: "team-a"}, true},
+		{request{verb: "deletecollection", resource: "pods", namespace: "team-a"}, false},
+		{request{verb: "delete", group: "apps", resource: "deployments", name: "d", namespace: "team-a"}, false},
+		{request{verb: "delete", resource: "namespaces", name: "team-a"}, false},
+		{request{verb: "delete", resource: "secrets", name: "s", namespace: "team-a"}, false},
 		{request{verb: "watch", resource: "configmaps"}, true},
 		{request{verb: "watch", resource: "namespaces"}, true},
 		{request{verb: "create", resource: "events", namespace: "team-a"}, true},

@@ -1,5 +1,5 @@
 // Package v1 holds the Go types of the policies.kyverno.io API group that Bylaw reads: ValidatingPolicy,
-// NamespacedValidatingPolicy and the CEL PolicyException.
+// NamespacedValidatingPolicy, DeletingPolicy, NamespacedDeletingPolicy and the CEL PolicyException.
 //
 // Kyverno serves these kinds as v1, v1beta1 and v1alpha1 with one schema; Bylaw's CRDs do the same (v1 is the
 // storage version, hack/crdversions adds the other two), and the file decoder (package policy) accepts all three,
