@@ -17,6 +17,9 @@ type EvalOptions struct {
 // back in Patched), then validate rules on the patched object, then generate rules, whose objects come back in
 // Generated.
 func (e *Engine) Evaluate(ctx context.Context, p *Policy, in *Input, opts EvalOptions) PolicyResult {
+	if p.cleanup != nil {
+		return e.Cleanup(ctx, p, in, opts) // a cleanup policy says which objects it would delete
+	}
 	var mutated MutateResult
 	if p.hasMutate {
 		if mutated = e.Mutate(ctx, p, in, opts); mutated.Patched != nil {
@@ -43,8 +46,8 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	}
 	loader := p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
-		if r.generate != nil || r.mutate != nil {
-			continue // generate and mutate rules run in Generate and Mutate
+		if r.generate != nil || r.mutate != nil || r.dpol != nil {
+			continue // generate, mutate and cleanup rules run in Generate, Mutate and Cleanup
 		}
 		rr, applied := e.evaluateRule(ctx, r, in, loader)
 		if !applied {
@@ -99,6 +102,9 @@ func (r *Rule) Selects(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
 	}
+	if r.dpol != nil {
+		return r.dpol.selects(in)
+	}
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
@@ -117,6 +123,9 @@ func (r *Rule) Selects(in *Input) bool {
 func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
+	}
+	if r.dpol != nil {
+		return r.dpol.selects(in)
 	}
 	return r.match.Matches(&in.resource)
 }

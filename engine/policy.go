@@ -19,7 +19,7 @@ const (
 
 // Policy is a compiled ClusterPolicy or Policy: immutable, safe for concurrent use.
 type Policy struct {
-	Kind        string // ClusterPolicy, Policy, ValidatingPolicy or NamespacedValidatingPolicy
+	Kind        string // ClusterPolicy, Policy, ValidatingPolicy, NamespacedValidatingPolicy, DeletingPolicy, ...
 	Name        string
 	Namespace   string // set for a namespaced Policy
 	Annotations map[string]string
@@ -40,6 +40,8 @@ type Policy struct {
 	stages      Stage // the union of the rules' stages
 	hasGenerate bool
 	hasMutate   bool
+	// cleanup is set for a cleanup policy (DeletingPolicy): its schedule and targets.
+	cleanup *Cleanup
 	overrides   []actionOverride
 }
 
@@ -121,6 +123,9 @@ type Rule struct {
 	mutate        *mutateProgram
 	// vpol, when set, is a ValidatingPolicy rule: it selects by matchConstraints and validates with CEL.
 	vpol *validatingProgram
+	// dpol, when set, is a DeletingPolicy rule: it selects existing objects by matchConstraints and deletes those
+	// its conditions hold for.
+	dpol *deletingProgram
 	// unsupported, when set, says why the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported *UnsupportedRule
 	passMessage string

@@ -20,6 +20,9 @@ const (
 	// StageScan is the background scanner: the rule is evaluated on existing objects and its results reach the
 	// reports. Rules the engine cannot evaluate run here too, so their error is reported.
 	StageScan
+	// StageCleanup is the cleanup controller: on the policy's schedule it lists existing objects and deletes those
+	// the rule passes (DeletingPolicy).
+	StageCleanup
 )
 
 // admissionStages are the stages served by admission webhooks.
