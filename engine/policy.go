@@ -41,8 +41,8 @@ type Policy struct {
 	hasGenerate bool
 	hasMutate   bool
 	// cleanup is set for a cleanup policy (DeletingPolicy): its schedule and targets.
-	cleanup *Cleanup
-	overrides   []actionOverride
+	cleanup   *Cleanup
+	overrides []actionOverride
 }
 
 type actionOverride struct {
