@@ -63,6 +63,8 @@ type Options struct {
 
 	// MonitorOptions are the webhook monitor's and the uninstall's (monitor.go).
 	MonitorOptions
+	// CleanupOptions are the cleanup controller's (cleanup.go).
+	CleanupOptions
 }
 
 // DefaultOptions returns the defaults of every flag.
@@ -96,6 +98,7 @@ func DefaultOptions() Options {
 		ReportAPI:              string(reports.WGPolicy),
 		ContextServiceAccount:  "bylaw-context",
 		MonitorOptions:         defaultMonitorOptions(),
+		CleanupOptions:         defaultCleanupOptions(),
 	}
 }
 
@@ -142,6 +145,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"that every apiCall context entry impersonates: policies read the API server with its rights (view, no Secrets), never with Bylaw's")
 	o.addClientAuthFlags(fs)
 	o.addMonitorFlags(fs)
+	o.addCleanupFlags(fs)
 }
 
 // Validate checks the options and names the flag at fault.
@@ -194,6 +198,9 @@ func (o *Options) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := o.validateMonitor(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.validateCleanup(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

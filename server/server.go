@@ -160,6 +160,9 @@ func wire(mgr ctrl.Manager, cfg *rest.Config, o Options, store *policy.Store, st
 	if handler.Generate, err = newGenerate(mgr, cfg, o, eng, store); err != nil {
 		return err
 	}
+	if err := newCleanup(mgr, cfg, o, eng, store, handler.Loader); err != nil {
+		return err
+	}
 	if err := addReporting(mgr, cfg, o, eng, store, handler); err != nil {
 		return err
 	}
