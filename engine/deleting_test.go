@@ -139,3 +139,37 @@ func TestDeletingPolicyScheduleAndTargets(t *testing.T) {
 	// Other policies are no cleanup policies.
 	assert.Nil(t, load(t, e, vpol("ValidatingPolicy", "v", noLatest)).Policies[0].Cleanup())
 }
+
+// A CEL PolicyException naming the deleting policy keeps the resources it matches, even with reportResult: pass.
+func TestDeletingPolicyException(t *testing.T) {
+	exception := func(report string) string {
+		return `---
+apiVersion: policies.kyverno.io/v1
+kind: PolicyException
+metadata: {name: keep-precious, namespace: team}
+spec:
+  reportResult: ` + report + `
+  policyRefs: [{name: cleanup, kind: DeletingPolicy}]
+  matchConditions: [{name: precious, expression: "object.metadata.name == 'precious'"}]
+`
+	}
+	tests := []struct {
+		name, report, pod string
+		want              engine.Status
+	}{
+		{"exempted", "skip", "precious", engine.StatusSkip},
+		{"exempted with reportResult pass", "pass", "precious", engine.StatusSkip},
+		{"not exempted", "skip", "other", engine.StatusPass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := engine.New()
+			set := load(t, e, dpol("DeletingPolicy", "", "")+exception(tt.report))
+			require.Len(t, set.Exceptions, 1)
+			in := engine.NewInput(engine.Request{Object: podIn("team", tt.pod, "nginx:1.2")})
+			res := e.Cleanup(t.Context(), set.Policies[0], in, engine.EvalOptions{Exceptions: set.Exceptions})
+			require.Len(t, res.Rules, 1)
+			assert.Equal(t, tt.want, res.Rules[0].Status, res.Rules[0].Message)
+		})
+	}
+}
