@@ -142,6 +142,10 @@ func TestRunDeletesWhatThePolicyPasses(t *testing.T) {
 	}
 }
 
+func replaceSchedule(doc, schedule string) string {
+	return strings.Replace(doc, `"*/1 * * * *"`, `"`+schedule+`"`, 1)
+}
+
 func loadPolicy(t *testing.T, doc string) *engine.Policy {
 	t.Helper()
 	set := policy.NewLoader(engine.New()).LoadBytes("p.yaml", []byte(doc))
