@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -45,6 +46,12 @@ func TestDeletingPoliciesReconciled(t *testing.T) {
 	for _, o := range []client.Object{good, bad, local} {
 		require.NoError(t, c.Create(ctx, o))
 	}
+	// The control plane is shared by the package's tests, which count the policies in their stores.
+	t.Cleanup(func() {
+		for _, o := range []client.Object{early, bad, local} {
+			require.NoError(t, client.IgnoreNotFound(c.Delete(context.Background(), o)))
+		}
+	})
 	tests := []struct {
 		obj        deletingObject
 		wantStatus metav1.ConditionStatus
