@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -148,13 +149,24 @@ func compileCleanup(spec *policiesv1.DeletingPolicySpec, namespace string) (*Cle
 }
 
 // ParseSchedule parses a cron schedule as Kyverno does: five fields (minute, hour, day of month, month, day of
-// week) or a descriptor (@hourly, @daily, @every 1h30m, ...).
-func ParseSchedule(s string) (cron.Schedule, error) {
+// week) or a descriptor (@hourly, @daily, @every 1h30m, ...), optionally after a time zone ("TZ=Europe/Paris ").
+// The parser panics on some malformed time zone prefixes ("TZ=" alone): those are errors here, so that a policy
+// cannot crash the process that loads it.
+func ParseSchedule(s string) (sched cron.Schedule, err error) {
 	if s == "" {
 		return nil, errors.New("required")
 	}
-	sched, err := cron.ParseStandard(s)
-	if err != nil {
+	for _, prefix := range []string{"TZ=", "CRON_TZ="} {
+		if zone, ok := strings.CutPrefix(s, prefix); ok && !strings.Contains(zone, " ") {
+			return nil, fmt.Errorf("%q is not a cron schedule: a time zone must be followed by the schedule", s)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			sched, err = nil, fmt.Errorf("%q is not a cron schedule: %v", s, r)
+		}
+	}()
+	if sched, err = cron.ParseStandard(s); err != nil {
 		return nil, fmt.Errorf("%q is not a cron schedule: %w", s, err)
 	}
 	return sched, nil

@@ -97,6 +97,8 @@ func TestDeletingPolicyCompile(t *testing.T) {
 	}{
 		{"bad schedule", base(`"61 * * * *"`, ""), "spec.schedule"},
 		{"missing schedule", base(`""`, ""), "spec.schedule: required"},
+		{"time zone alone (the cron parser panics on it)", base(`"TZ="`, ""), "a time zone must be followed by the schedule"},
+		{"unknown time zone", base(`"TZ=Nowhere/City 0 * * * *"`, ""), "spec.schedule"},
 		{"bad propagation", base(`"@hourly"`, "  deletionPropagationPolicy: Sideways\n"), "spec.deletionPropagationPolicy"},
 		{"condition not boolean", base(`"@hourly"`, "  conditions: [{name: c, expression: \"'x'\"}]\n"), "conditions[0]"},
 		{"unknown variable", base(`"@hourly"`, "  conditions: [{name: c, expression: \"variables.nope\"}]\n"), "conditions[0]"},
