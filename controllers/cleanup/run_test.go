@@ -190,3 +190,46 @@ func drain(rec *events.FakeRecorder) []string {
 		}
 	}
 }
+
+// Targets resolve to the served resources: a named group and version, a wildcard version (the preferred one), a
+// wildcard group; a resource wildcard or a subresource is an error, never a silent skip.
+func TestResolveTargets(t *testing.T) {
+	ctl, _, _ := newController(t, "bylaw-system", nil)
+	tests := []struct {
+		name    string
+		target  engine.CleanupTarget
+		want    []string // group/version/resource
+		wantErr string
+	}{
+		{"core pods", engine.CleanupTarget{Groups: []string{""}, Versions: []string{"v1"}, Resources: []string{"pods"}},
+			[]string{"/v1/pods"}, ""},
+		{"batch jobs, any version", engine.CleanupTarget{Groups: []string{"batch"}, Versions: []string{"*"}, Resources: []string{"jobs"}},
+			[]string{"batch/v1/jobs"}, ""},
+		{"two resources", engine.CleanupTarget{Groups: []string{"apps"}, Versions: []string{"v1"},
+			Resources: []string{"deployments", "replicasets"}}, []string{"apps/v1/deployments", "apps/v1/replicasets"}, ""},
+		{"any group", engine.CleanupTarget{Groups: []string{"*"}, Versions: []string{"*"}, Resources: []string{"jobs"}},
+			[]string{"batch/v1/jobs"}, ""},
+		{"version not served", engine.CleanupTarget{Groups: []string{"batch"}, Versions: []string{"v9"}, Resources: []string{"jobs"}},
+			nil, "no served version"},
+		{"resource wildcard", engine.CleanupTarget{Groups: []string{""}, Versions: []string{"v1"}, Resources: []string{"*"}},
+			nil, "lists named resources only"},
+		{"subresource", engine.CleanupTarget{Groups: []string{""}, Versions: []string{"v1"}, Resources: []string{"pods/status"}},
+			nil, "lists named resources only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mappings, err := ctl.resolve(tt.target)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			var got []string
+			for _, m := range mappings {
+				got = append(got, m.Resource.Group+"/"+m.Resource.Version+"/"+m.Resource.Resource)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
