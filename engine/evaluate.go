@@ -99,6 +99,9 @@ func (r *Rule) Selects(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
 	}
+	if r.generate != nil && r.generate.gpol != nil {
+		return r.generate.gpol.selects(in)
+	}
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
@@ -117,6 +120,9 @@ func (r *Rule) Selects(in *Input) bool {
 func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
+	}
+	if r.generate != nil && r.generate.gpol != nil {
+		return r.generate.gpol.selects(in)
 	}
 	return r.match.Matches(&in.resource)
 }

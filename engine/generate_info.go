@@ -57,6 +57,9 @@ func (p *Policy) GenerateRules() []GenerateRule {
 		}
 		gr := GenerateRule{Name: r.Name, Synchronize: g.synchronize, OrphanOnPolicyDelete: g.orphan,
 			GenerateExisting: g.existing}
+		if g.gpol != nil {
+			gr.Targets = g.gpol.targets()
+		}
 		specs := []*generateSpec{g.spec}
 		for _, fe := range g.foreach {
 			specs = append(specs, fe.spec)
