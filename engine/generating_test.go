@@ -40,7 +40,7 @@ func (sourceLoader) Call(_ context.Context, c engine.APICall) (any, error) {
 	if c.URLPath == "/api/v1/namespaces/team/secrets/source" {
 		return map[string]any{"apiVersion": "v1", "kind": "Secret",
 			"metadata": map[string]any{"name": "source", "namespace": "team", "uid": "s1", "resourceVersion": "7"},
-			"data": map[string]any{"token": "dg=="}}, nil
+			"data":     map[string]any{"token": "dg=="}}, nil
 	}
 	return nil, errors.New("not found: " + c.URLPath)
 }
