@@ -120,11 +120,20 @@ func (e *Engine) generateCEL(ctx context.Context, p *Policy, r *Rule, in *Input,
 // CEL PolicyExceptions name.
 func (r *Rule) isCEL() bool { return r.vpol != nil || (r.generate != nil && r.generate.gpol != nil) }
 
-// generatingTargets are the kinds a generating rule visibly generates.
+// targets are the kinds a generating rule visibly generates.
 func (g *generatingProgram) targets() []GenerateTarget {
 	var out []GenerateTarget
 	for _, t := range g.body.Targets() {
 		out = append(out, GenerateTarget{APIVersion: t.APIVersion, Kind: t.Kind})
+	}
+	return out
+}
+
+// sources are the objects a generating rule reads with resource.Get with constant arguments.
+func (g *generatingProgram) sources() []CloneSource {
+	var out []CloneSource
+	for _, s := range g.body.Sources() {
+		out = append(out, CloneSource{APIVersion: s.APIVersion, Resource: s.Resource, Namespace: s.Namespace, Name: s.Name})
 	}
 	return out
 }

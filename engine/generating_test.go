@@ -242,3 +242,29 @@ spec:
 		})
 	}
 }
+
+func TestGeneratingPolicyCloneSources(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []engine.CloneSource
+	}{
+		{"constant resource.Get", gpol("GeneratingPolicy", "g", `  variables:
+  - {name: src, expression: 'resource.Get("v1", "secrets", "team", "source")'}
+  generate:
+  - expression: generator.Apply(object.metadata.namespace, [variables.src])
+`), []engine.CloneSource{{APIVersion: "v1", Resource: "secrets", Namespace: "team", Name: "source"}}},
+		{"namespaced: the policy's namespace", gpol("NamespacedGeneratingPolicy", "ng", `  generate:
+  - expression: generator.Apply([resource.Get("v1", "secrets", "source")])
+`), []engine.CloneSource{{APIVersion: "v1", Resource: "secrets", Namespace: "team", Name: "source"}}},
+		{"computed name: not known before a trigger", gpol("GeneratingPolicy", "g", `  generate:
+  - expression: generator.Apply(object.metadata.namespace, [resource.Get("v1", "secrets", "team", object.metadata.name)])
+`), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := load(t, engine.New(), tt.doc)
+			require.Len(t, set.Policies, 1)
+			assert.Equal(t, tt.want, set.Policies[0].GenerateRules()[0].CloneSources)
+		})
+	}
+}

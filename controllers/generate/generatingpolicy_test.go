@@ -194,3 +194,38 @@ spec:
 	}, wait, 100*time.Millisecond)
 	assertPresent(t, w.env, &corev1.ConfigMap{}, w.source, "escape-copy", false)
 }
+
+// A synchronized GeneratingPolicy that copies an object it reads with resource.Get keeps the copies in line with it.
+func TestGeneratingPolicyFollowsItsSource(t *testing.T) {
+	w := newWorld(t)
+	w.setPolicies(fmt.Sprintf(`apiVersion: policies.kyverno.io/v1
+kind: GeneratingPolicy
+metadata: {name: copy-%[1]s}
+spec:
+  evaluation: {synchronize: {enabled: true}}
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], resources: [namespaces], operations: [CREATE]}
+    objectSelector: {matchLabels: {bylaw-test: "%[1]s"}}
+  variables:
+  - {name: base, expression: 'resource.Get("v1", "configmaps", "%[2]s", "base")'}
+  generate:
+  - expression: >-
+      generator.Apply(object.metadata.name, [{"apiVersion": dyn("v1"), "kind": dyn("ConfigMap"),
+        "metadata": dyn({"name": "base-copy"}), "data": dyn(variables.base.data)}])
+`, w.id, w.source))
+	w.start()
+	ns := w.gpolTrigger()
+	cm := &corev1.ConfigMap{}
+	w.eventuallyObject(cm, ns.Name, "base-copy", func(c *assert.CollectT) {
+		assert.Equal(c, map[string]string{"level": "info"}, cm.Data)
+	})
+	w.eventuallyNoRequests()
+	base := &corev1.ConfigMap{}
+	require.NoError(t, w.client.Get(w.ctx, client.ObjectKey{Namespace: w.source, Name: "base"}, base))
+	base.Data = map[string]string{"level": "debug"}
+	require.NoError(t, w.client.Update(w.ctx, base))
+	w.eventuallyObject(cm, ns.Name, "base-copy", func(c *assert.CollectT) {
+		assert.Equal(c, map[string]string{"level": "debug"}, cm.Data, "the source change propagated")
+	})
+}

@@ -69,3 +69,66 @@ func constString(e ast.Expr) string {
 	}
 	return ""
 }
+
+// Source is an object a GeneratingPolicy reads with resource.Get with constant arguments: its copies follow it
+// when the policy synchronizes. Namespace is the policy's for a namespaced policy.
+type Source struct {
+	APIVersion string
+	Resource   string // plural, as resource.Get names it
+	Namespace  string
+	Name       string
+}
+
+// Sources returns the objects the variables and expressions read with resource.Get(apiVersion, resource,
+// namespace, name) (a namespaced policy: resource.Get(apiVersion, resource, name)) whose arguments are string
+// constants. Reads with computed arguments are known only for a given trigger and are not returned.
+func (g *Generations) Sources() []Source {
+	seen := map[Source]bool{}
+	var out []Source
+	visit := func(a *ast.AST) {
+		for _, c := range ast.MatchDescendants(ast.NavigateAST(a), ast.KindMatcher(ast.CallKind)) {
+			if s, ok := g.sourceOf(c.AsCall()); ok && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	for _, v := range g.prog.variables {
+		visit(v.prog.ast.NativeRep())
+	}
+	for _, e := range g.entries {
+		if e.expr != nil {
+			visit(e.expr.ast.NativeRep())
+		}
+		for _, h := range e.holes {
+			visit(h.ast.NativeRep())
+		}
+	}
+	return out
+}
+
+// sourceOf reads a resource.Get call with constant arguments.
+func (g *Generations) sourceOf(c ast.CallExpr) (Source, bool) {
+	if c.FunctionName() != "Get" || !c.IsMemberFunction() || c.Target().Kind() != ast.IdentKind ||
+		c.Target().AsIdent() != "resource" {
+		return Source{}, false
+	}
+	args := make([]string, 0, len(c.Args()))
+	for _, a := range c.Args() {
+		if a.Kind() != ast.LiteralKind {
+			return Source{}, false
+		}
+		s, ok := a.AsLiteral().(types.String)
+		if !ok {
+			return Source{}, false
+		}
+		args = append(args, string(s))
+	}
+	switch {
+	case g.namespace == "" && len(args) == 4:
+		return Source{APIVersion: args[0], Resource: args[1], Namespace: args[2], Name: args[3]}, true
+	case g.namespace != "" && len(args) == 3:
+		return Source{APIVersion: args[0], Resource: args[1], Namespace: g.namespace, Name: args[2]}, true
+	}
+	return Source{}, false
+}
