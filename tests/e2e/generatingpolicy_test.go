@@ -279,3 +279,59 @@ func noGenerateRequests() error {
 	}
 	return nil
 }
+
+// e2eGPolSource copies the data of ConfigMap gpol-src/base into every Namespace labelled e2e-gpol-src=yes.
+const e2eGPolSource = `apiVersion: policies.kyverno.io/v1
+kind: GeneratingPolicy
+metadata: {name: e2e-gpol-source}
+spec:
+  evaluation:
+    synchronize: {enabled: true}
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], resources: [namespaces], operations: [CREATE]}
+    objectSelector: {matchLabels: {e2e-gpol-src: "yes"}}
+  variables:
+  - {name: base, expression: 'resource.Get("v1", "configmaps", "gpol-src", "base")'}
+  generate:
+  - template:
+      interpolate: cel
+      value: |
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: base-copy
+          namespace: (( object.metadata.name ))
+        data: (( variables.base.data ))
+`
+
+// A change of the object a synchronized GeneratingPolicy copies (read with resource.Get) reaches the copy.
+func TestGeneratingPolicyFollowsItsSource(t *testing.T) {
+	ctx := context.Background()
+	namespace(t, "gpol-src")
+	base := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "gpol-src", Name: "base"}, Data: map[string]string{"level": "info"}}
+	require.NoError(t, client.IgnoreAlreadyExists(env.client.Create(ctx, base)))
+	applyYAML(t, e2eGPolSource)
+	t.Cleanup(func() { deleteYAML(t, e2eGPolSource) })
+	generatingReady(t, "", "e2e-gpol-source")
+	eventually(t, admissionWait, "namespaces sent to the validating webhook", namespacesRegistered)
+	require.NoError(t, env.client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "gpol-src-target",
+		Labels: map[string]string{"e2e-gpol-src": "yes"}}}))
+	copyHas := func(level string) func() error {
+		return func() error {
+			cm := &corev1.ConfigMap{}
+			if err := env.client.Get(ctx, client.ObjectKey{Namespace: "gpol-src-target", Name: "base-copy"}, cm); err != nil {
+				return err
+			}
+			if cm.Data["level"] != level {
+				return fmt.Errorf("level %q, want %q", cm.Data["level"], level)
+			}
+			return nil
+		}
+	}
+	eventually(t, admissionWait, "ConfigMap copied", copyHas("info"))
+	require.NoError(t, env.client.Get(ctx, client.ObjectKeyFromObject(base), base))
+	base.Data["level"] = "debug"
+	require.NoError(t, env.client.Update(ctx, base))
+	eventually(t, admissionWait, "the source change propagated", copyHas("debug"))
+}
