@@ -16,6 +16,8 @@ type generateProgram struct {
 	existing    bool
 	spec        *generateSpec // nil when the rule only has foreach
 	foreach     []*generateForeach
+	// gpol, when set, is the rule of a GeneratingPolicy: it selects by matchConstraints and generates with CEL.
+	gpol *generatingProgram
 }
 
 type generateSpec struct {

@@ -105,6 +105,9 @@ func (r *Rule) Selects(in *Input) bool {
 	if r.dpol != nil {
 		return r.dpol.selects(in)
 	}
+	if r.generate != nil && r.generate.gpol != nil {
+		return r.generate.gpol.selects(in)
+	}
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
@@ -126,6 +129,9 @@ func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
 	}
 	if r.dpol != nil {
 		return r.dpol.selects(in)
+	}
+	if r.generate != nil && r.generate.gpol != nil {
+		return r.generate.gpol.selects(in)
 	}
 	return r.match.Matches(&in.resource)
 }

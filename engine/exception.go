@@ -42,8 +42,8 @@ func (e *Engine) CompileException(ex *v1alpha1.PolicyException) (*Exception, err
 
 // covers reports whether the exception names the policy rule.
 func (x *Exception) covers(p *Policy, r *Rule) bool {
-	if celRule := r.vpol != nil || r.dpol != nil; x.cel != nil || celRule {
-		return x.cel != nil && celRule && x.cel.coversPolicy(p, x.Namespace)
+	if x.cel != nil || r.isCEL() {
+		return x.cel != nil && r.isCEL() && x.cel.coversPolicy(p, x.Namespace)
 	}
 	for _, en := range x.entries {
 		if en.PolicyName != p.Key() && en.PolicyName != p.Name {

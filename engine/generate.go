@@ -47,7 +47,16 @@ func (e *Engine) Generate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 		if r.generate == nil || !r.Selects(in) {
 			continue
 		}
-		objs, rr := e.generateRule(ctx, r, in, loader)
+		var objs []map[string]any
+		var rr RuleResult
+		if r.generate.gpol != nil {
+			var applied bool
+			if objs, rr, applied = e.generateCEL(ctx, p, r, in, opts, loader); !applied {
+				continue
+			}
+		} else {
+			objs, rr = e.generateRule(ctx, r, in, loader)
+		}
 		if err := p.checkGenerated(objs); err != nil {
 			objs, rr = nil, r.errorResult(err)
 		}

@@ -38,6 +38,9 @@ type CloneSource struct {
 	APIVersion string
 	Kind       string
 	Namespace  string
+	// Resource is set instead of Kind for an object a GeneratingPolicy reads with resource.Get: the plural resource
+	// name, which the controller maps to its kind.
+	Resource string
 	// Name is the source of a clone; empty for a cloneList, whose sources are the objects Selector selects (all the
 	// objects of the kind in Namespace when Selector is nil).
 	Name     string
@@ -57,6 +60,9 @@ func (p *Policy) GenerateRules() []GenerateRule {
 		}
 		gr := GenerateRule{Name: r.Name, Synchronize: g.synchronize, OrphanOnPolicyDelete: g.orphan,
 			GenerateExisting: g.existing}
+		if g.gpol != nil {
+			gr.Targets, gr.CloneSources = g.gpol.targets(), g.gpol.sources()
+		}
 		specs := []*generateSpec{g.spec}
 		for _, fe := range g.foreach {
 			specs = append(specs, fe.spec)

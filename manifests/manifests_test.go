@@ -84,6 +84,8 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"CustomResourceDefinition/policyexceptions.policies.kyverno.io",
 		"CustomResourceDefinition/deletingpolicies.policies.kyverno.io",
 		"CustomResourceDefinition/namespaceddeletingpolicies.policies.kyverno.io",
+		"CustomResourceDefinition/generatingpolicies.policies.kyverno.io",
+		"CustomResourceDefinition/namespacedgeneratingpolicies.policies.kyverno.io",
 		"CustomResourceDefinition/policyreports.wgpolicyk8s.io", "CustomResourceDefinition/clusterpolicyreports.wgpolicyk8s.io",
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw-metrics-reader", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",

@@ -151,6 +151,13 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			return
 		}
 		set.Policies = append(set.Policies, p)
+	case docGenerating:
+		p, field, err := l.loadGenerating(d.json, tm)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Policies = append(set.Policies, p)
 	case docCELException:
 		x, field, err := l.loadCELException(d.json)
 		if err != nil {
@@ -182,6 +189,7 @@ const (
 	docCELException
 	docUnsupported
 	docDeleting
+	docGenerating
 )
 
 func classify(apiVersion, kind string) docClass {
@@ -195,6 +203,8 @@ func classify(apiVersion, kind string) docClass {
 		return docValidating
 	case isDeletingKind(group, version, kind):
 		return docDeleting
+	case isGeneratingKind(group, version, kind):
+		return docGenerating
 	case kind == policiesv1.PolicyExceptionKind && group == policiesv1.GroupName && isPoliciesVersion(version):
 		return docCELException
 	case group == "policies.kyverno.io":

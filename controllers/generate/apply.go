@@ -45,6 +45,11 @@ func (r *Reconciler) applyGenerated(ctx context.Context, a *attempt) (verdict, e
 	}
 	for _, g := range objs {
 		u := &unstructured.Unstructured{Object: g.Object}
+		if g.Synchronize && r.Downstream != nil {
+			if err := r.Downstream.EnsureWatched(ctx, u.GroupVersionKind()); err != nil {
+				return proceed, err
+			}
+		}
 		if err := r.put(ctx, u, g.Synchronize); err != nil {
 			return proceed, err
 		}

@@ -128,6 +128,9 @@ func (s *SourceWatcher) watchOf(ctx context.Context, p *engine.Policy, rule stri
 
 // sourceGVK resolves the kind of a clone source; a cloneList kind without apiVersion gets its preferred version.
 func (s *SourceWatcher) sourceGVK(cs engine.CloneSource) (schema.GroupVersionKind, error) {
+	if cs.Kind == "" && cs.Resource != "" {
+		return resourceGVK(s.Mapper, cs.APIVersion, cs.Resource)
+	}
 	if cs.APIVersion == "" {
 		m, err := s.Mapper.RESTMapping(schema.GroupKind{Kind: cs.Kind})
 		if err != nil {
@@ -225,7 +228,7 @@ func (s *SourceWatcher) Reconcile(ctx context.Context, key sourceKey) (reconcile
 			if !g.Synchronize || !s.clonesFrom(ctx, p, g, key.watch) {
 				continue
 			}
-			objs, err := listDownstream(ctx, s.Reader, p, nil, func(r engine.GenerateRule) bool { return r.Name == g.Name })
+			objs, err := listDownstreamOfKind(ctx, s.Reader, p, g.Name, key.watch.gvk)
 			if err != nil {
 				errs = append(errs, err)
 				continue

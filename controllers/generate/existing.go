@@ -33,6 +33,18 @@ func (l *ExistingLister) Record(ctx context.Context, p *engine.Policy) error {
 	labels := namespaceLabelCache{reader: l.Reader, labels: map[string]map[string]string{}}
 	var errs []error
 	for _, r := range p.GenerateExistingRules() {
+		for _, rr := range r.Scope.Resources {
+			mappings, warnings, err := resourceMappings(l.Mapper, rr)
+			for _, w := range warnings {
+				log.Info("generateExisting skips a resource", "rule", r.Name, "reason", w)
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("policy %s rule %s: %w", p.Key(), r.Name, err))
+			}
+			for _, m := range mappings {
+				errs = append(errs, l.recordKind(ctx, p, r, m, &labels, seen))
+			}
+		}
 		for _, sel := range r.Scope.Selectors() {
 			mappings, warning, err := registration.Mappings(l.Mapper, sel)
 			if warning != "" {

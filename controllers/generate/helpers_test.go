@@ -77,6 +77,12 @@ func (e *env) admitUpdate(obj, old client.Object) {
 
 func (e *env) review(op admissionv1.Operation, obj, old client.Object) {
 	e.t.Helper()
+	e.reviewAt("/validate/fail/10", op, obj, old)
+}
+
+// reviewAt sends the request to the webhook path of one failure policy and timeout (/validate/ignore/10).
+func (e *env) reviewAt(path string, op admissionv1.Operation, obj, old client.Object) {
+	e.t.Helper()
 	some := obj
 	if some == nil {
 		some = old
@@ -93,7 +99,7 @@ func (e *env) review(op admissionv1.Operation, obj, old client.Object) {
 	body, err := json.Marshal(admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"}, Request: ar})
 	require.NoError(e.t, err)
-	r := httptest.NewRequest(http.MethodPost, "/validate/fail/10", bytes.NewReader(body))
+	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	e.handler.ServeHTTP(w, r)

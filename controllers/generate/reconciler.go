@@ -52,6 +52,8 @@ type Reconciler struct {
 	TriggerGrace time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Downstream, when set, watches the kind of a synchronized object before it is written.
+	Downstream DownstreamWatch
 }
 
 // attempt is one reconciliation of one request: what the steps found so far.

@@ -68,6 +68,7 @@ func Setup(mgr manager.Manager, o Options) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Downstream = syncer
 	sources, err := newSourceWatcher(mgr, o, recorder)
 	if err != nil {
 		return nil, err

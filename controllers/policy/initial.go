@@ -41,6 +41,11 @@ func (l *initialLoad) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	gpols, err := l.readGenerating(ctx)
+	if err != nil {
+		return err
+	}
+	vpols = append(vpols, gpols...)
 	l.r.Store.ReplaceSource(SourceName, policies, exceptions)
 	l.r.Store.ReplaceSource(ValidatingSourceName, vpols, cexs)
 	l.r.Store.ReplaceSource(DeletingSourceName, dpols, nil)

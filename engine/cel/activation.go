@@ -6,6 +6,8 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
+
+	"github.com/bylaw-dev/bylaw/engine/cel/lib/generator"
 )
 
 // Input is what a rule sees. Maps are decoded JSON or YAML (map[string]any, []any, string, bool, nil and int64,
@@ -40,6 +42,8 @@ type evaluation struct {
 	in   Input
 	// libs binds the library variables; nil without Kyverno's libraries.
 	libs *libBinding
+	// generated records generator.Apply calls; nil outside the generate expressions of a GeneratingPolicy.
+	generated *generator.Recorder
 
 	object, oldObject, request, namespace, params ref.Val
 	// vars is the `variables` value, set up on first use (vars.ev is nil until then).

@@ -45,6 +45,12 @@
 // WithNamespace (a namespaced policy) gets the namespaced resource signatures and may not use http. Rules calling a
 // library whose result the cost model cannot size always track cost (kyverno.go).
 //
+// [Compiler.CompileGenerations] compiles the body of a GeneratingPolicy: its variables and generate entries, CEL
+// expressions calling generator.Apply (engine/cel/lib/generator) or YAML templates with `(( ... ))` placeholders
+// (engine/cel/template). [Generations.Evaluate] returns the objects to generate, always with cost tracking;
+// [Generations.Targets] and [Generations.Sources] say, from the ASTs, which kinds it visibly generates and which
+// objects it reads with constant resource.Get calls, for synchronisation.
+//
 // # Differences from Kyverno
 //
 // Kyverno reports an evaluation error of a `validate.cel` expression as a failure (its validator runs with failure

@@ -7,6 +7,7 @@ import (
 	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/ext"
 
+	"github.com/bylaw-dev/bylaw/engine/cel/lib/generator"
 	"github.com/bylaw-dev/bylaw/engine/cel/lib/globalcontext"
 	"github.com/bylaw-dev/bylaw/engine/cel/lib/gzip"
 	"github.com/bylaw-dev/bylaw/engine/cel/lib/hash"
@@ -65,7 +66,8 @@ type libBinding struct {
 
 // libraryNames are the variables the context-bound libraries declare; their values depend on the evaluation
 // (client, policy namespace), so variables reading them are never shared between rules.
-var libraryNames = map[string]bool{resource.Name: true, http.Name: true, globalcontext.Name: true, imagedata.Name: true}
+var libraryNames = map[string]bool{resource.Name: true, http.Name: true, globalcontext.Name: true, imagedata.Name: true,
+	generator.Name: true}
 
 // unmeasuredFunctions return data whose size the cost model cannot bound from the input (outside data, or
 // containers decoded from a string): a rule calling one always tracks its cost.
@@ -82,7 +84,7 @@ func kyvernoOptions(namespaced bool) []cel.EnvOption {
 		ext.Bindings(), ext.Encoders(), ext.Math(), ext.Protos(),
 		resource.Lib(namespaced), http.Lib(), globalcontext.Lib(), imagedata.Lib(), image.Lib(), user.Lib(),
 		hash.Lib(), math.Lib(), x509.Lib(), random.Lib(), celtime.Lib(nil), transform.Lib(), json.Lib(), yaml.Lib(),
-		gzip.Lib(),
+		gzip.Lib(), generator.Lib(),
 	}
 }
 
@@ -118,6 +120,8 @@ func (ev *evaluation) resolveLibrary(name string) (any, bool) {
 		return http.Value(ev.ctx, clientOrNil[http.Client](c), b.hosts), true
 	case globalcontext.Name:
 		return globalcontext.Value(ev.ctx, clientOrNil[globalcontext.Client](c)), true
+	case generator.Name:
+		return generator.Value(ev.generated), true
 	}
 	return imagedata.Value(ev.ctx, clientOrNil[imagedata.Client](c)), true
 }

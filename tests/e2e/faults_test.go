@@ -145,7 +145,14 @@ func TestLeaderFailoverLosesNoReportAndGeneratesOnce(t *testing.T) {
 	generatedOnce(t, "failover-gen-after")
 	generatedOnce(t, "failover-gen-before") // the new leader's generateExisting and resync make no second copy
 
-	// Back to one primary on the suite's ports, leading again, for the tests that follow.
+	restorePrimary(t, standby)
+}
+
+// restorePrimary brings back one primary on the suite's ports, leading again, for the tests that follow, and stops
+// the standby that took over.
+func restorePrimary(t *testing.T, standby *replica) {
+	t.Helper()
+	var err error
 	env.primary, err = startReplica(env.primary.ports, env.logs)
 	require.NoError(t, err)
 	standbyLease := leaseHolder(t)

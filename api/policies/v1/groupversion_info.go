@@ -37,6 +37,8 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&ValidatingPolicy{}, &ValidatingPolicyList{},
 		&NamespacedValidatingPolicy{}, &NamespacedValidatingPolicyList{},
 		&PolicyException{}, &PolicyExceptionList{},
+		&GeneratingPolicy{}, &GeneratingPolicyList{},
+		&NamespacedGeneratingPolicy{}, &NamespacedGeneratingPolicyList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
