@@ -1,0 +1,229 @@
+package cel
+
+import (
+	"encoding/base64"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"k8s.io/apiserver/pkg/cel/mutation"
+	"k8s.io/apiserver/pkg/cel/mutation/dynamic"
+)
+
+// Patch is what one mutation's expression built.
+type Patch struct {
+	Type PatchType
+	// Object is the apply configuration of an ApplyConfiguration mutation: decoded JSON (map[string]any, []any,
+	// string, bool, int64, float64, nil), without apiVersion and kind unless the expression set them.
+	Object map[string]any
+	// Operations are the RFC 6902 operations of a JSONPatch mutation, in order.
+	Operations []JSONPatchOperation
+}
+
+// JSONPatchOperation is one RFC 6902 operation built by a `JSONPatch{op: ..., path: ..., value: ...}` expression.
+type JSONPatchOperation struct {
+	Op   string
+	Path string
+	From string
+	// Value is the operation's value as decoded JSON; HasValue says whether the expression set it (a null value
+	// is a set value).
+	Value    any
+	HasValue bool
+}
+
+// patchOf converts the value of a mutation expression into a Patch.
+func patchOf(t PatchType, val ref.Val) (Patch, error) {
+	if t == PatchTypeApplyConfiguration {
+		obj, err := applyConfigurationOf(val)
+		return Patch{Type: t, Object: obj}, err
+	}
+	ops, err := jsonPatchOf(val)
+	return Patch{Type: t, Operations: ops}, err
+}
+
+// applyConfigurationOf checks that an Object value's nested Object types follow its field names
+// (`Object.spec{template: Object.spec.template{}}`, as k8s.io/apiserver checks) and returns it as a map.
+func applyConfigurationOf(val ref.Val) (map[string]any, error) {
+	obj, ok := val.(*dynamic.ObjectVal)
+	if !ok {
+		return nil, fmt.Errorf("applyConfiguration: evaluated to %s, not an Object", val.Type().TypeName())
+	}
+	if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+		return nil, fmt.Errorf("applyConfiguration: type mismatch: %w", err)
+	}
+	native, err := nativeOf(obj)
+	if err != nil {
+		return nil, fmt.Errorf("applyConfiguration: %w", err)
+	}
+	m, ok := native.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("applyConfiguration: evaluated to %T, not an object", native)
+	}
+	return m, nil
+}
+
+// jsonPatchOf converts a list of JSONPatch values into operations.
+func jsonPatchOf(val ref.Val) ([]JSONPatchOperation, error) {
+	list, ok := val.(traits.Lister)
+	if !ok {
+		return nil, fmt.Errorf("jsonPatch: evaluated to %s, not a list", val.Type().TypeName())
+	}
+	var ops []JSONPatchOperation
+	for it, i := list.Iterator(), 0; it.HasNext() == types.True; i++ {
+		op, ok := it.Next().(*mutation.JSONPatchVal)
+		if !ok {
+			return nil, fmt.Errorf("jsonPatch[%d]: not a JSONPatch", i)
+		}
+		out := JSONPatchOperation{Op: op.Op, Path: op.Path, From: op.From, HasValue: op.Val != nil}
+		if op.Val != nil {
+			if obj, isObj := op.Val.(*dynamic.ObjectVal); isObj {
+				if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+					return nil, fmt.Errorf("jsonPatch[%d].value: type mismatch: %w", i, err)
+				}
+			}
+			v, err := nativeOf(op.Val)
+			if err != nil {
+				return nil, fmt.Errorf("jsonPatch[%d].value: %w", i, err)
+			}
+			out.Value = v
+		}
+		ops = append(ops, out)
+	}
+	return ops, nil
+}
+
+// nativeOf converts a CEL value into decoded JSON: maps with string keys, lists, strings, booleans, int64 and
+// float64 numbers, nil. Bytes become base64 strings, timestamps RFC 3339 strings and durations Go duration
+// strings, as JSON encodes them.
+func nativeOf(v ref.Val) (any, error) {
+	switch x := v.(type) {
+	case types.Null:
+		return nil, nil
+	case types.Bool:
+		return bool(x), nil
+	case types.Int:
+		return int64(x), nil
+	case types.Uint:
+		return int64(x), nil
+	case types.Double:
+		return float64(x), nil
+	case types.String:
+		return string(x), nil
+	case types.Bytes:
+		return base64.StdEncoding.EncodeToString(x), nil
+	case types.Timestamp:
+		return x.Time.UTC().Format(time.RFC3339Nano), nil
+	case types.Duration:
+		return x.Duration.String(), nil
+	case *dynamic.ObjectVal:
+		m, err := x.ConvertToNative(reflect.TypeFor[map[string]any]())
+		if err != nil {
+			return nil, err
+		}
+		return normalizeNative(m)
+	case traits.Mapper:
+		return nativeMap(x)
+	case traits.Lister:
+		return nativeList(x)
+	}
+	if types.IsError(v) {
+		return nil, fmt.Errorf("%v", v)
+	}
+	return normalizeNative(v.Value())
+}
+
+func nativeMap(m traits.Mapper) (map[string]any, error) {
+	out := make(map[string]any)
+	for it := m.Iterator(); it.HasNext() == types.True; {
+		k := it.Next()
+		key, ok := k.(types.String)
+		if !ok {
+			return nil, fmt.Errorf("map key %v is of type %s, not string", k, k.Type().TypeName())
+		}
+		val, err := nativeOf(m.Get(k))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		out[string(key)] = val
+	}
+	return out, nil
+}
+
+func nativeList(l traits.Lister) ([]any, error) {
+	out := []any{}
+	for it, i := l.Iterator(), 0; it.HasNext() == types.True; i++ {
+		val, err := nativeOf(it.Next())
+		if err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+		out = append(out, val)
+	}
+	return out, nil
+}
+
+// normalizeNative converts what a CEL value's Value() or ConvertToNative left (CEL values inside Go maps and
+// slices, Go numbers of other widths) into decoded JSON.
+func normalizeNative(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, bool, string, int64, float64:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case uint64:
+		return int64(x), nil
+	case float32:
+		return float64(x), nil
+	case ref.Val:
+		return nativeOf(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			n, err := normalizeNative(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			out[k] = n
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := normalizeNative(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	case []ref.Val:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := nativeOf(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	case map[ref.Val]ref.Val:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			key, ok := k.(types.String)
+			if !ok {
+				return nil, fmt.Errorf("map key %v is of type %s, not string", k, k.Type().TypeName())
+			}
+			n, err := nativeOf(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			out[string(key)] = n
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("value of type %T cannot be encoded as JSON", v)
+}
