@@ -28,6 +28,8 @@ const (
 	ValidatingPolicyKind           = "ValidatingPolicy"
 	NamespacedValidatingPolicyKind = "NamespacedValidatingPolicy"
 	PolicyExceptionKind            = "PolicyException"
+	MutatingPolicyKind             = "MutatingPolicy"
+	NamespacedMutatingPolicyKind   = "NamespacedMutatingPolicy"
 )
 
 // addKnownTypes registers every root type and its list with the scheme, under the storage version only: a type
@@ -37,6 +39,8 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&ValidatingPolicy{}, &ValidatingPolicyList{},
 		&NamespacedValidatingPolicy{}, &NamespacedValidatingPolicyList{},
 		&PolicyException{}, &PolicyExceptionList{},
+		&MutatingPolicy{}, &MutatingPolicyList{},
+		&NamespacedMutatingPolicy{}, &NamespacedMutatingPolicyList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
