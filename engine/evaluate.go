@@ -43,7 +43,7 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	}
 	loader := p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
-		if r.generate != nil || r.mutate != nil {
+		if r.generate != nil || r.mutate != nil || r.mpol != nil {
 			continue // generate and mutate rules run in Generate and Mutate
 		}
 		rr, applied := e.evaluateRule(ctx, r, in, loader)
@@ -99,6 +99,9 @@ func (r *Rule) Selects(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
 	}
+	if r.mpol != nil {
+		return r.mpol.selects(in)
+	}
 	if !r.match.Matches(&in.resource) {
 		return false
 	}
@@ -117,6 +120,9 @@ func (r *Rule) Selects(in *Input) bool {
 func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
 	if r.vpol != nil {
 		return r.vpol.selects(in)
+	}
+	if r.mpol != nil {
+		return r.mpol.selects(in)
 	}
 	return r.match.Matches(&in.resource)
 }

@@ -42,8 +42,8 @@ func (e *Engine) CompileException(ex *v1alpha1.PolicyException) (*Exception, err
 
 // covers reports whether the exception names the policy rule.
 func (x *Exception) covers(p *Policy, r *Rule) bool {
-	if x.cel != nil || r.vpol != nil {
-		return x.cel != nil && r.vpol != nil && x.cel.coversPolicy(p, x.Namespace)
+	if celRule := r.vpol != nil || r.mpol != nil; x.cel != nil || celRule {
+		return x.cel != nil && celRule && x.cel.coversPolicy(p, x.Namespace)
 	}
 	for _, en := range x.entries {
 		if en.PolicyName != p.Key() && en.PolicyName != p.Name {

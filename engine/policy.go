@@ -121,6 +121,8 @@ type Rule struct {
 	mutate        *mutateProgram
 	// vpol, when set, is a ValidatingPolicy rule: it selects by matchConstraints and validates with CEL.
 	vpol *validatingProgram
+	// mpol, when set, is a MutatingPolicy rule: it selects by matchConstraints and mutates with CEL.
+	mpol *mutatingProgram
 	// unsupported, when set, says why the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported *UnsupportedRule
 	passMessage string

@@ -144,6 +144,13 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			return
 		}
 		set.Policies = append(set.Policies, p)
+	case docMutating:
+		p, field, err := l.loadMutating(d.json, tm)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Policies = append(set.Policies, p)
 	case docCELException:
 		x, field, err := l.loadCELException(d.json)
 		if err != nil {
@@ -174,6 +181,7 @@ const (
 	docValidating
 	docCELException
 	docUnsupported
+	docMutating
 )
 
 func classify(apiVersion, kind string) docClass {
@@ -185,6 +193,8 @@ func classify(apiVersion, kind string) docClass {
 		return docException
 	case isValidatingKind(group, version, kind):
 		return docValidating
+	case isMutatingKind(group, version, kind):
+		return docMutating
 	case kind == policiesv1.PolicyExceptionKind && group == policiesv1.GroupName && isPoliciesVersion(version):
 		return docCELException
 	case group == "policies.kyverno.io":

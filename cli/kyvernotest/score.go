@@ -142,7 +142,7 @@ func (s *suite) skipReason(e *Result) string {
 
 // evaluatedKind reports whether rows flagged as being about a policy of kind are evaluated.
 func evaluatedKind(kind string) bool {
-	return kind == "ValidatingPolicy" || kind == "ValidatingAdmissionPolicy"
+	return kind == "ValidatingPolicy" || kind == "ValidatingAdmissionPolicy" || kind == "MutatingPolicy"
 }
 
 // policyName returns the name part of a policy reference "name" or "namespace/name".

@@ -40,6 +40,14 @@ type MutationProgram struct {
 	// the evaluation machinery of validation rules serve mutations unchanged).
 	prog  *Program
 	types []PatchType
+	// conds are the match conditions compiled WithMatchConditions: expressions of prog after the mutations.
+	conds []precondition
+}
+
+// WithMatchConditions compiles match conditions with the mutations (CompileMutations), so that they may read the
+// variables, as a MutatingPolicy's may in Kyverno; [MutationProgram.Match] evaluates them.
+func WithMatchConditions(conds []admissionregistrationv1.MatchCondition) CompileOption {
+	return func(o *compileOptions) { o.conditions = conds }
 }
 
 // WithParams declares `params` for the rule (a MutatingAdmissionPolicy with a paramKind); [Input.Params] binds it.
@@ -82,6 +90,12 @@ func (c *Compiler) CompileMutations(vars []admissionregistrationv1.Variable, mut
 		}
 		p.expressions = append(p.expressions, expression{source: strings.TrimSpace(m.Expression), prog: prog})
 		mp.types[i] = m.Type
+	}
+	if mp.conds, err = compileMatchConditions(envs, o.conditions); err != nil {
+		return nil, err
+	}
+	for _, c := range mp.conds {
+		p.expressions = append(p.expressions, expression{source: c.source, prog: c.prog})
 	}
 	p.cost = p.costModel(envs.tracked)
 	p.cost.slot = c.modelSlot()
@@ -147,4 +161,52 @@ func (p *MutationProgram) Evaluate(ctx context.Context, i int, in Input) (Patch,
 func (in Input) WithObject(obj map[string]any) Input {
 	in.Object, in.prepared = obj, nil
 	return in
+}
+
+// compileMatchConditions compiles match conditions as boolean expressions that may read the variables.
+func compileMatchConditions(envs ruleEnvs, conds []admissionregistrationv1.MatchCondition) ([]precondition, error) {
+	out := make([]precondition, len(conds))
+	for i, mc := range conds {
+		prog, _, err := envs.compile(mc.Expression, cel.BoolType)
+		if err != nil {
+			return nil, fmt.Errorf("matchConditions[%d] (%s).expression: %w", i, mc.Name, err)
+		}
+		out[i] = precondition{name: mc.Name, source: strings.TrimSpace(mc.Expression), prog: prog}
+	}
+	return out, nil
+}
+
+// Match evaluates the match conditions compiled WithMatchConditions (true when there are none) with the semantics
+// of admission match conditions: a condition that is false means no match, even when another fails to evaluate;
+// otherwise any evaluation error is returned, naming the condition.
+func (p *MutationProgram) Match(ctx context.Context, in Input) (bool, error) {
+	if len(p.conds) == 0 {
+		return true, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("matchConditions: evaluation cancelled: %w", err)
+	}
+	ev := p.prog.newEvaluation(ctx, in)
+	defer p.prog.release(ev)
+	ev.budget = preconditionsBudget
+	ev.fast = p.prog.cost.allows(&ev.in)
+	var errs []error
+	for i := range p.conds {
+		c := &p.conds[i]
+		val, err := ev.run(&c.prog)
+		if errors.Is(err, ErrBudgetExceeded) {
+			return false, fmt.Errorf("matchConditions[%d] (%s): %w", i, c.name, err)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("matchConditions[%d] (%s): expression '%s' resulted in error: %w", i, c.name, c.source, err))
+			continue
+		}
+		if val == types.False {
+			return false, nil
+		}
+	}
+	if len(errs) > 0 {
+		return false, errors.Join(errs...)
+	}
+	return true, nil
 }
