@@ -9,6 +9,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apiserver/pkg/cel/mutation"
 	"k8s.io/apiserver/pkg/cel/mutation/dynamic"
 )
@@ -170,6 +171,8 @@ func normalizeNative(v any) (any, error) {
 	switch x := v.(type) {
 	case nil, bool, string, int64, float64:
 		return x, nil
+	case structpb.NullValue:
+		return nil, nil
 	case int:
 		return int64(x), nil
 	case int32:

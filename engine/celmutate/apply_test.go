@@ -136,6 +136,39 @@ metadata: {name: c, labels: {first: x}}
 spec: {containers: [{name: x}]}
 `,
 	}, {
+		name:     "a null field is no removal: the field stays",
+		expr:     `Object{metadata: Object.metadata{labels: null}, spec: Object.spec{containers: [Object.spec.containers{name: "app", ports: null}]}}`,
+		resource: pod,
+		want:     pod,
+	}, {
+		name:     "a null map entry sets the entry to null",
+		expr:     `Object{metadata: Object.metadata{labels: {"app": null}}}`,
+		resource: pod,
+		want: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: null}}
+spec:
+  containers:
+  - {name: app, image: nginx, ports: [{containerPort: 80}]}
+  - {name: sidecar, image: envoy}
+  tolerations: [{key: a, operator: Exists}]
+`,
+	}, {
+		name:     "an empty atomic list replaces the list",
+		expr:     `Object{spec: Object.spec{tolerations: []}}`,
+		resource: pod,
+		want: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - {name: app, image: nginx, ports: [{containerPort: 80}]}
+  - {name: sidecar, image: envoy}
+  tolerations: []
+`,
+	}, {
 		name: "custom kind: deduced schema replaces lists, merges maps",
 		expr: `Object{spec: Object.spec{items: ["c"], settings: {"b": "2"}}}`,
 		resource: `
@@ -198,9 +231,17 @@ data: {k: v}
 		expr: `[JSONPatch{op: "replace", path: "/nothing/here", value: "w"}]`,
 		err:  "mutations[0]: jsonPatch:",
 	}, {
+		name: "test without a value is an error, never a panic",
+		expr: `[JSONPatch{op: "test", path: "/data/k"}]`,
+		err:  `mutations[0]: jsonPatch[0]: op "test" requires a value`,
+	}, {
+		name: "move without from is an error",
+		expr: `[JSONPatch{op: "move", path: "/data/k"}]`,
+		err:  `mutations[0]: jsonPatch[0]: op "move" requires from`,
+	}, {
 		name: "unknown op is an error",
 		expr: `[JSONPatch{op: "frob", path: "/data"}]`,
-		err:  "mutations[0]: jsonPatch:",
+		err:  `mutations[0]: jsonPatch[0]: unknown op "frob"`,
 	}}
 	conv := NewConverters()
 	for _, tt := range tests {

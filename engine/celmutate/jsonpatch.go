@@ -26,6 +26,9 @@ func JSONPatch(obj map[string]any, ops []cel.JSONPatchOperation) (map[string]any
 	if len(ops) == 0 {
 		return obj, nil
 	}
+	if err := checkOperations(ops); err != nil {
+		return nil, err
+	}
 	raw := make([]jsonOperation, len(ops))
 	for i, op := range ops {
 		raw[i] = jsonOperation{Op: op.Op, Path: op.Path, From: op.From}
@@ -46,7 +49,7 @@ func JSONPatch(obj map[string]any, ops []cel.JSONPatchOperation) (map[string]any
 	if err != nil {
 		return nil, fmt.Errorf("jsonPatch: encode object: %w", err)
 	}
-	patched, err := patch.ApplyWithOptions(doc, jsonpatch.NewApplyOptions())
+	patched, err := applyPatch(patch, doc)
 	if errors.Is(err, jsonpatch.ErrTestFailed) {
 		return obj, nil
 	}
@@ -88,4 +91,36 @@ func normalizeNumbers(v any) any {
 		return f
 	}
 	return v
+}
+
+// checkOperations refuses operations that lack what RFC 6902 requires of them (a value for add, replace and test, a
+// from for move and copy) before the library sees them: it panics on a test without a value.
+func checkOperations(ops []cel.JSONPatchOperation) error {
+	for i, op := range ops {
+		switch op.Op {
+		case "add", "replace", "test":
+			if !op.HasValue {
+				return fmt.Errorf("jsonPatch[%d]: op %q requires a value", i, op.Op)
+			}
+		case "move", "copy":
+			if op.From == "" {
+				return fmt.Errorf("jsonPatch[%d]: op %q requires from", i, op.Op)
+			}
+		case "remove":
+		default:
+			return fmt.Errorf("jsonPatch[%d]: unknown op %q (want add, remove, replace, move, copy or test)", i, op.Op)
+		}
+	}
+	return nil
+}
+
+// applyPatch applies patch to doc; a panic of the library on a crafted patch or object is an error, never a crash
+// of the webhook.
+func applyPatch(patch jsonpatch.Patch, doc []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("jsonPatch: the patch could not be applied: %v", r)
+		}
+	}()
+	return patch.ApplyWithOptions(doc, jsonpatch.NewApplyOptions())
 }
