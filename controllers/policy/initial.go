@@ -37,10 +37,15 @@ func (l *initialLoad) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	mpols, err := l.readMutating(ctx)
+	if err != nil {
+		return err
+	}
 	l.r.Store.ReplaceSource(SourceName, policies, exceptions)
 	l.r.Store.ReplaceSource(ValidatingSourceName, vpols, cexs)
+	l.r.Store.ReplaceSource(MutatingSourceName, mpols, nil)
 	l.r.Store.MarkReady()
-	log.Info("policy set loaded", "policies", len(policies)+len(vpols), "exceptions", len(exceptions)+len(cexs),
+	log.Info("policy set loaded", "policies", len(policies)+len(vpols)+len(mpols), "exceptions", len(exceptions)+len(cexs),
 		"revision", l.r.Store.Snapshot().Revision)
 	return nil
 }

@@ -41,6 +41,9 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager) error {
 	if err := r.setupValidating(mgr, everyReplica, changed); err != nil {
 		return err
 	}
+	if err := r.setupMutating(mgr, everyReplica, changed); err != nil {
+		return err
+	}
 	err := ctrl.NewControllerManagedBy(mgr).Named("policyexception").For(&v1alpha1.PolicyException{}, changed).
 		WithOptions(everyReplica).Complete(reconcile.Func(r.reconcileException))
 	if err != nil {
