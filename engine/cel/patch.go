@@ -166,67 +166,89 @@ func nativeList(l traits.Lister) ([]any, error) {
 }
 
 // normalizeNative converts what a CEL value's Value() or ConvertToNative left (CEL values inside Go maps and
-// slices, Go numbers of other widths) into decoded JSON.
+// slices, Go numbers of other widths) into decoded JSON. Maps and slices that are already decoded JSON are returned
+// as they are, not copied: a patch may share them with the input, and nobody modifies either.
 func normalizeNative(v any) (any, error) {
+	out, _, err := normalize(v)
+	return out, err
+}
+
+// normalize returns v as decoded JSON and whether that is a new value (a map or slice is copied only when one of
+// its elements changed).
+func normalize(v any) (any, bool, error) {
 	switch x := v.(type) {
 	case nil, bool, string, int64, float64:
-		return x, nil
+		return x, false, nil
 	case structpb.NullValue:
-		return nil, nil
+		return nil, true, nil
 	case int:
-		return int64(x), nil
+		return int64(x), true, nil
 	case int32:
-		return int64(x), nil
+		return int64(x), true, nil
 	case uint64:
-		return int64(x), nil
+		return int64(x), true, nil
 	case float32:
-		return float64(x), nil
+		return float64(x), true, nil
 	case ref.Val:
-		return nativeOf(x)
+		n, err := nativeOf(x)
+		return n, true, err
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := normalizeNative(e)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
+		return normalizeMap(x)
+	case []any:
+		return normalizeSlice(x)
+	case []ref.Val:
+		l, err := nativeList(types.NewRefValList(types.DefaultTypeAdapter, x).(traits.Lister))
+		return l, true, err
+	case map[ref.Val]ref.Val:
+		m, err := nativeMap(types.NewRefValMap(types.DefaultTypeAdapter, x).(traits.Mapper))
+		return m, true, err
+	}
+	return nil, false, fmt.Errorf("value of type %T cannot be encoded as JSON", v)
+}
+
+func normalizeMap(m map[string]any) (any, bool, error) {
+	var out map[string]any
+	for k, e := range m {
+		n, changed, err := normalize(e)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", k, err)
+		}
+		if changed && out == nil {
+			out = make(map[string]any, len(m))
+			for k2, e2 := range m {
+				out[k2] = e2
 			}
+		}
+		if out != nil {
 			out[k] = n
 		}
-		return out, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, err := normalizeNative(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out[i] = n
-		}
-		return out, nil
-	case []ref.Val:
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, err := nativeOf(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out[i] = n
-		}
-		return out, nil
-	case map[ref.Val]ref.Val:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			key, ok := k.(types.String)
-			if !ok {
-				return nil, fmt.Errorf("map key %v is of type %s, not string", k, k.Type().TypeName())
-			}
-			n, err := nativeOf(e)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
-			}
-			out[string(key)] = n
-		}
-		return out, nil
 	}
-	return nil, fmt.Errorf("value of type %T cannot be encoded as JSON", v)
+	if out == nil {
+		return m, false, nil
+	}
+	return out, true, nil
+}
+
+func normalizeSlice(l []any) (any, bool, error) {
+	if l == nil {
+		return []any{}, true, nil // an empty CEL list converts to a nil slice: it is an empty JSON list
+	}
+	var out []any
+	for i, e := range l {
+		n, changed, err := normalize(e)
+		if err != nil {
+			return nil, false, fmt.Errorf("[%d]: %w", i, err)
+		}
+		if changed && out == nil {
+			out = make([]any, len(l))
+			copy(out, l)
+		}
+		if out != nil {
+			out[i] = n
+		}
+	}
+	if out == nil {
+		return l, false, nil
+	}
+	return out, true, nil
 }

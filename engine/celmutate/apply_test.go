@@ -169,6 +169,21 @@ spec:
   tolerations: []
 `,
 	}, {
+		name: "the object is not validated beforehand: a wrongly typed field the patch sets is replaced",
+		expr: `Object{spec: Object.spec{containers: [Object.spec.containers{name: "app", image: "x"}]}}`,
+		resource: `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: {name: app}}
+`,
+		want: `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: app, image: x}]}
+`,
+	}, {
 		name: "custom kind: deduced schema replaces lists, merges maps",
 		expr: `Object{spec: Object.spec{items: ["c"], settings: {"b": "2"}}}`,
 		resource: `
@@ -273,6 +288,7 @@ func TestRunErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		muts []cel.Mutation
+		obj  string // the object; the two-container Pod when empty
 		err  string
 	}{{
 		name: "evaluation error names the mutation",
@@ -286,13 +302,22 @@ func TestRunErrors(t *testing.T) {
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.wrong{}}`}},
 		err:  "mutations[0]: applyConfiguration: type mismatch",
 	}, {
+		name: "object with a field its kind does not have",
+		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{metadata: Object.metadata{labels: {"a": "b"}}}`}},
+		obj:  `{apiVersion: v1, kind: Pod, metadata: {name: p, unknown: x}}`,
+		err:  "mutations[0]: applyConfiguration: object does not fit the schema of Pod",
+	}, {
 		name: "patch that does not fit the schema",
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.spec{containers: "x"}}`}},
 		err:  "mutations[0]: applyConfiguration: patch does not fit the schema of Pod",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Run(context.Background(), compile(t, tt.muts...), cel.Input{Object: decode(t, pod)}, NewConverters())
+			obj := pod
+			if tt.obj != "" {
+				obj = tt.obj
+			}
+			_, err := Run(context.Background(), compile(t, tt.muts...), cel.Input{Object: decode(t, obj)}, NewConverters())
 			require.ErrorContains(t, err, tt.err)
 		})
 	}
