@@ -3,7 +3,6 @@ package cel
 import (
 	"encoding/base64"
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/google/cel-go/common/types"
@@ -11,14 +10,14 @@ import (
 	"github.com/google/cel-go/common/types/traits"
 	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apiserver/pkg/cel/mutation"
-	"k8s.io/apiserver/pkg/cel/mutation/dynamic"
 )
 
 // Patch is what one mutation's expression built.
 type Patch struct {
 	Type PatchType
 	// Object is the apply configuration of an ApplyConfiguration mutation: decoded JSON (map[string]any, []any,
-	// string, bool, int64, float64, nil), without apiVersion and kind unless the expression set them.
+	// string, bool, int64, float64, nil), without apiVersion and kind unless the expression set them. It may share
+	// maps and lists with the input the expression read (`containers: object.spec.containers`): modify neither.
 	Object map[string]any
 	// Operations are the RFC 6902 operations of a JSONPatch mutation, in order.
 	Operations []JSONPatchOperation
@@ -45,23 +44,16 @@ func patchOf(t PatchType, val ref.Val) (Patch, error) {
 	return Patch{Type: t, Operations: ops}, err
 }
 
-// applyConfigurationOf checks that an Object value's nested Object types follow its field names
-// (`Object.spec{template: Object.spec.template{}}`, as k8s.io/apiserver checks) and returns it as a map.
+// applyConfigurationOf converts an Object value into a map, checking that the type names of nested objects follow
+// their field names (`Object.spec{template: Object.spec.template{}}`), as k8s.io/apiserver checks.
 func applyConfigurationOf(val ref.Val) (map[string]any, error) {
-	obj, ok := val.(*dynamic.ObjectVal)
+	obj, ok := val.(*objectVal)
 	if !ok {
 		return nil, fmt.Errorf("applyConfiguration: evaluated to %s, not an Object", val.Type().TypeName())
 	}
-	if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
-		return nil, fmt.Errorf("applyConfiguration: type mismatch: %w", err)
-	}
-	native, err := nativeOf(obj)
+	m, err := obj.toMap(obj.t.TypeName())
 	if err != nil {
 		return nil, fmt.Errorf("applyConfiguration: %w", err)
-	}
-	m, ok := native.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("applyConfiguration: evaluated to %T, not an object", native)
 	}
 	return m, nil
 }
@@ -80,11 +72,6 @@ func jsonPatchOf(val ref.Val) ([]JSONPatchOperation, error) {
 		}
 		out := JSONPatchOperation{Op: op.Op, Path: op.Path, From: op.From, HasValue: op.Val != nil}
 		if op.Val != nil {
-			if obj, isObj := op.Val.(*dynamic.ObjectVal); isObj {
-				if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
-					return nil, fmt.Errorf("jsonPatch[%d].value: type mismatch: %w", i, err)
-				}
-			}
 			v, err := nativeOf(op.Val)
 			if err != nil {
 				return nil, fmt.Errorf("jsonPatch[%d].value: %w", i, err)
@@ -119,12 +106,12 @@ func nativeOf(v ref.Val) (any, error) {
 		return x.Time.UTC().Format(time.RFC3339Nano), nil
 	case types.Duration:
 		return x.Duration.String(), nil
-	case *dynamic.ObjectVal:
-		m, err := x.ConvertToNative(reflect.TypeFor[map[string]any]())
-		if err != nil {
-			return nil, err
-		}
-		return normalizeNative(m)
+	case *objectVal:
+		return x.toMap(x.t.TypeName())
+	case *lazyMap:
+		return normalizeNative(x.raw)
+	case *lazyList:
+		return normalizeNative(x.raw)
 	case traits.Mapper:
 		return nativeMap(x)
 	case traits.Lister:

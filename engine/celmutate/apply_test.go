@@ -184,6 +184,11 @@ metadata: {name: p}
 spec: {containers: [{name: app, image: x}]}
 `,
 	}, {
+		name:     "fields of an Object literal can be read",
+		expr:     `Object{metadata: Object.metadata{labels: {"read": string(Object.metadata{name: "x"}.name), "set": string(has(Object.metadata{name: "x"}.name))}}}`,
+		resource: `{apiVersion: v1, kind: Pod, metadata: {name: p}}`,
+		want:     `{apiVersion: v1, kind: Pod, metadata: {name: p, labels: {read: x, set: "true"}}}`,
+	}, {
 		name: "custom kind: deduced schema replaces lists, merges maps",
 		expr: `Object{spec: Object.spec{items: ["c"], settings: {"b": "2"}}}`,
 		resource: `
@@ -300,7 +305,15 @@ func TestRunErrors(t *testing.T) {
 	}, {
 		name: "Object type names must follow field names",
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.wrong{}}`}},
-		err:  "mutations[0]: applyConfiguration: type mismatch",
+		err:  `mutations[0]: applyConfiguration: spec: type mismatch: unexpected type name "Object.wrong", expected "Object.spec"`,
+	}, {
+		name: "Object type names in lists follow the list's field",
+		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.spec{containers: [Object.spec{}]}}`}},
+		err:  `mutations[0]: applyConfiguration: spec: containers: [0]: type mismatch: unexpected type name "Object.spec", expected "Object.spec.containers"`,
+	}, {
+		name: "Object type names of a JSONPatch value are checked from their own root",
+		muts: []cel.Mutation{{Type: cel.PatchTypeJSONPatch, Expression: `[JSONPatch{op: "add", path: "/spec", value: Object.spec{template: Object.wrong{}}}]`}},
+		err:  `mutations[0]: jsonPatch[0].value: template: type mismatch: unexpected type name "Object.wrong", expected "Object.spec.template"`,
 	}, {
 		name: "object with a field its kind does not have",
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{metadata: Object.metadata{labels: {"a": "b"}}}`}},
