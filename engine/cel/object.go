@@ -44,7 +44,9 @@ func (o *objectType) FieldNames() ([]string, bool) {
 }
 
 // Val returns the value an `Object...{...}` literal builds.
-func (o *objectType) Val(fields map[string]ref.Val) ref.Val { return &objectVal{t: o.t, fields: fields} }
+func (o *objectType) Val(fields map[string]ref.Val) ref.Val {
+	return &objectVal{t: o.t, fields: fields}
+}
 
 // Field declares every field dynamic; reads go through the value's map form.
 func (o *objectType) Field(name string) (*types.FieldType, bool) {
