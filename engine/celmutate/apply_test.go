@@ -360,3 +360,19 @@ func TestCompileMutationsErrors(t *testing.T) {
 		})
 	}
 }
+
+// A mutation whose expression runs over the Kubernetes cost limits is an error naming the mutation, never a patch.
+func TestRunCostLimit(t *testing.T) {
+	items := make([]any, 3000)
+	for i := range items {
+		items[i] = int64(i)
+	}
+	obj := map[string]any{"apiVersion": "example.com/v1", "kind": "Widget", "metadata": map[string]any{"name": "w"},
+		"spec": map[string]any{"items": items}}
+	prog := compile(t, cel.Mutation{Type: cel.PatchTypeApplyConfiguration,
+		Expression: `Object{spec: Object.spec{n: object.spec.items.map(a, object.spec.items.filter(b, b > a).size()).size()}}`})
+	_, err := Run(context.Background(), prog, cel.Input{Object: obj}, NewConverters())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "mutations[0]: expression")
+	assert.Contains(t, err.Error(), "cost")
+}
