@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/bylaw-dev/bylaw/engine/cel"
+	"github.com/bylaw-dev/bylaw/engine/celmutate"
 	"github.com/bylaw-dev/bylaw/engine/jmespath"
 	"github.com/bylaw-dev/bylaw/engine/variables"
 )
@@ -13,6 +14,8 @@ type Engine struct {
 	// cel is the environment of ClusterPolicy validate.cel rules; policyCEL that of the policies.kyverno.io kinds,
 	// with Kyverno's CEL libraries.
 	cel, policyCEL *celCompiler
+	// converters are the type converters of MutatingPolicy ApplyConfiguration merges, built on first use.
+	converters *celmutate.Converters
 }
 
 // Option configures an Engine.
@@ -42,7 +45,7 @@ func New(opts ...Option) *Engine {
 	}
 	// The engine is pure: is_external_url resolves no host names unless the caller hands in a resolver.
 	jp := jmespath.New(append([]jmespath.Option{jmespath.WithResolver(nil)}, o.jmespath...)...)
-	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{},
+	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{}, converters: celmutate.NewConverters(),
 		policyCEL: &celCompiler{opts: []cel.CompilerOption{cel.WithKyvernoLibraries(), cel.WithHTTPHosts(o.httpHosts...)}}}
 }
 

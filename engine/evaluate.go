@@ -46,7 +46,7 @@ func (e *Engine) Validate(ctx context.Context, p *Policy, in *Input, opts EvalOp
 	}
 	loader := p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
-		if r.generate != nil || r.mutate != nil || r.dpol != nil {
+		if r.generate != nil || r.mutate != nil || r.dpol != nil || r.mpol != nil {
 			continue // generate, mutate and cleanup rules run in Generate, Mutate and Cleanup
 		}
 		rr, applied := e.evaluateRule(ctx, r, in, loader)
@@ -99,14 +99,8 @@ func (e *Engine) evaluateRule(ctx context.Context, r *Rule, in *Input, loader Lo
 // Selects reports whether the rule's match selects the input, its exclude does not remove it and its
 // celPreconditions hold (a celPreconditions error counts as not selected).
 func (r *Rule) Selects(in *Input) bool {
-	if r.vpol != nil {
-		return r.vpol.selects(in)
-	}
-	if r.dpol != nil {
-		return r.dpol.selects(in)
-	}
-	if r.generate != nil && r.generate.gpol != nil {
-		return r.generate.gpol.selects(in)
+	if sel, ok := r.selectsByConstraints(in); ok {
+		return sel
 	}
 	if !r.match.Matches(&in.resource) {
 		return false
@@ -121,17 +115,27 @@ func (r *Rule) Selects(in *Input) bool {
 	return err == nil && ok
 }
 
+// selectsByConstraints answers Selects for the rules of the policies.kyverno.io kinds, which select by
+// matchConstraints (ok false for the rules of ClusterPolicy and Policy).
+func (r *Rule) selectsByConstraints(in *Input) (selected, ok bool) {
+	switch {
+	case r.vpol != nil:
+		return r.vpol.selects(in), true
+	case r.dpol != nil:
+		return r.dpol.selects(in), true
+	case r.generate != nil && r.generate.gpol != nil:
+		return r.generate.gpol.selects(in), true
+	case r.mpol != nil:
+		return r.mpol.selects(in), true
+	}
+	return false, false
+}
+
 // MatchesIgnoringExclude reports whether match selects the input, whatever exclude says; with Selects it tells an
 // excluded resource from one the rule never selected.
 func (r *Rule) MatchesIgnoringExclude(in *Input) bool {
-	if r.vpol != nil {
-		return r.vpol.selects(in)
-	}
-	if r.dpol != nil {
-		return r.dpol.selects(in)
-	}
-	if r.generate != nil && r.generate.gpol != nil {
-		return r.generate.gpol.selects(in)
+	if sel, ok := r.selectsByConstraints(in); ok {
+		return sel
 	}
 	return r.match.Matches(&in.resource)
 }

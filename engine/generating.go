@@ -119,7 +119,7 @@ func (e *Engine) generateCEL(ctx context.Context, p *Policy, r *Rule, in *Input,
 // isCEL reports whether r is a rule of a policies.kyverno.io kind (ValidatingPolicy, GeneratingPolicy), which the
 // CEL PolicyExceptions name.
 func (r *Rule) isCEL() bool {
-	return r.vpol != nil || r.dpol != nil || (r.generate != nil && r.generate.gpol != nil)
+	return r.vpol != nil || r.dpol != nil || r.mpol != nil || (r.generate != nil && r.generate.gpol != nil)
 }
 
 // targets are the kinds a generating rule visibly generates.

@@ -38,6 +38,12 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 	}
 	cur, loader := in, p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
+		if r.mpol != nil {
+			if patched := e.mutateCEL(ctx, p, r, cur, loader, opts, &res); patched != nil {
+				cur = cur.withObject(patched)
+			}
+			continue
+		}
 		if r.mutate == nil || !r.Selects(cur) {
 			continue
 		}

@@ -126,6 +126,8 @@ type Rule struct {
 	// dpol, when set, is a DeletingPolicy rule: it selects existing objects by matchConstraints and deletes those
 	// its conditions hold for.
 	dpol *deletingProgram
+	// mpol, when set, is a MutatingPolicy rule: it selects by matchConstraints and mutates with CEL.
+	mpol *mutatingProgram
 	// unsupported, when set, says why the engine cannot evaluate this rule yet; it yields an error result.
 	unsupported *UnsupportedRule
 	passMessage string

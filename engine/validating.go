@@ -210,6 +210,9 @@ func (p *Policy) ValidatesJSON() bool {
 // hold on the input (true for other rules, and when a condition fails to evaluate, which gives an error result), so
 // that callers can say why a selected rule gave no result.
 func (r *Rule) MatchConditionsHold(in *Input) bool {
+	if r.mpol != nil {
+		return r.mpol.conditionsHold(context.Background(), in)
+	}
 	if r.vpol == nil || r.vpol.compiled() != nil {
 		return true
 	}

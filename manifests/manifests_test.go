@@ -86,6 +86,8 @@ func TestObjectsInventoryAndNamespaces(t *testing.T) {
 		"CustomResourceDefinition/namespaceddeletingpolicies.policies.kyverno.io",
 		"CustomResourceDefinition/generatingpolicies.policies.kyverno.io",
 		"CustomResourceDefinition/namespacedgeneratingpolicies.policies.kyverno.io",
+		"CustomResourceDefinition/mutatingpolicies.policies.kyverno.io",
+		"CustomResourceDefinition/namespacedmutatingpolicies.policies.kyverno.io",
 		"CustomResourceDefinition/policyreports.wgpolicyk8s.io", "CustomResourceDefinition/clusterpolicyreports.wgpolicyk8s.io",
 		"ServiceAccount/bylaw", "ClusterRole/bylaw", "ClusterRoleBinding/bylaw", "ClusterRole/bylaw-metrics-reader", "ClusterRole/bylaw:view",
 		"ClusterRoleBinding/bylaw:view", "Role/bylaw", "RoleBinding/bylaw",

@@ -158,6 +158,13 @@ func (l *Loader) loadDocument(set *Set, d document) {
 			return
 		}
 		set.Policies = append(set.Policies, p)
+	case docMutating:
+		p, field, err := l.loadMutating(d.json, tm)
+		if err != nil {
+			fail(field, err)
+			return
+		}
+		set.Policies = append(set.Policies, p)
 	case docCELException:
 		x, field, err := l.loadCELException(d.json)
 		if err != nil {
@@ -190,6 +197,7 @@ const (
 	docUnsupported
 	docDeleting
 	docGenerating
+	docMutating
 )
 
 func classify(apiVersion, kind string) docClass {
@@ -205,6 +213,8 @@ func classify(apiVersion, kind string) docClass {
 		return docDeleting
 	case isGeneratingKind(group, version, kind):
 		return docGenerating
+	case isMutatingKind(group, version, kind):
+		return docMutating
 	case kind == policiesv1.PolicyExceptionKind && group == policiesv1.GroupName && isPoliciesVersion(version):
 		return docCELException
 	case group == "policies.kyverno.io":

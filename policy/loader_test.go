@@ -172,7 +172,7 @@ func TestLoadPathsMissingFile(t *testing.T) {
 }
 
 func TestUnsupportedKind(t *testing.T) {
-	doc := "apiVersion: policies.kyverno.io/v1alpha1\nkind: MutatingPolicy\nmetadata: {name: m}\nspec: {}\n"
+	doc := "apiVersion: policies.kyverno.io/v1alpha1\nkind: ImageValidatingPolicy\nmetadata: {name: m}\nspec: {}\n"
 	set := NewLoader(engine.New()).LoadBytes("v.yaml", []byte(doc))
 	require.Len(t, set.Errors, 1)
 	assert.True(t, errors.Is(set.Errors[0], ErrUnsupportedKind))

@@ -158,7 +158,8 @@ func TestPoliciesFor(t *testing.T) {
 func TestSkipReason(t *testing.T) {
 	s := resourcesSuite()
 	assert.Equal(t, unsupportedKindReason+" (ValidatingPolicy)", s.skipReason(&Result{Policy: "vpol"}))
-	assert.Equal(t, unsupportedKindReason+" (MutatingPolicy)", s.skipReason(&Result{Policy: "pol", IsMutatingPolicy: true}))
+	assert.Equal(t, unsupportedKindReason+" (ImageValidatingPolicy)", s.skipReason(&Result{Policy: "pol", IsImageValidatingPolicy: true}))
+	assert.Empty(t, s.skipReason(&Result{Policy: "pol", IsMutatingPolicy: true}), "MutatingPolicy rows are evaluated")
 	assert.Empty(t, s.skipReason(&Result{Policy: "x", IsValidatingAdmissionPolicy: true}), "ValidatingAdmissionPolicy rows are evaluated")
 	assert.Empty(t, s.skipReason(&Result{Policy: "pol"}))
 }

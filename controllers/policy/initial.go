@@ -46,11 +46,16 @@ func (l *initialLoad) Start(ctx context.Context) error {
 		return err
 	}
 	vpols = append(vpols, gpols...)
+	mpols, err := l.readMutating(ctx)
+	if err != nil {
+		return err
+	}
 	l.r.Store.ReplaceSource(SourceName, policies, exceptions)
 	l.r.Store.ReplaceSource(ValidatingSourceName, vpols, cexs)
 	l.r.Store.ReplaceSource(DeletingSourceName, dpols, nil)
+	l.r.Store.ReplaceSource(MutatingSourceName, mpols, nil)
 	l.r.Store.MarkReady()
-	log.Info("policy set loaded", "policies", len(policies)+len(vpols)+len(dpols), "exceptions", len(exceptions)+len(cexs),
+	log.Info("policy set loaded", "policies", len(policies)+len(vpols)+len(dpols)+len(mpols), "exceptions", len(exceptions)+len(cexs),
 		"revision", l.r.Store.Snapshot().Revision)
 	return nil
 }

@@ -47,6 +47,9 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager) error {
 	if err := r.setupGenerating(mgr, everyReplica, changed); err != nil {
 		return err
 	}
+	if err := r.setupMutating(mgr, everyReplica, changed); err != nil {
+		return err
+	}
 	err := ctrl.NewControllerManagedBy(mgr).Named("policyexception").For(&v1alpha1.PolicyException{}, changed).
 		WithOptions(everyReplica).Complete(reconcile.Func(r.reconcileException))
 	if err != nil {

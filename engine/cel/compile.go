@@ -57,6 +57,9 @@ type compileOptions struct {
 	message   string
 	namespace string
 	field     string // the name of the expressions list in error messages
+	params    bool   // declare params (CompileMutations; Compile reads spec.ParamKind)
+	// conditions are match conditions compiled with the variables (CompileMutations)
+	conditions []admissionregistrationv1.MatchCondition
 }
 
 // WithExpressionsField names the list of expressions in error messages: "validations" for a ValidatingPolicy,

@@ -149,6 +149,12 @@ type ruleEnvs struct {
 }
 
 func (c *Compiler) ruleEnvs(params bool, namespace string) (ruleEnvs, error) {
+	return c.ruleEnvsWith(params, namespace, nil)
+}
+
+// ruleEnvsWith is ruleEnvs on environments first extended with extra (the patch types of mutations); nil extra
+// leaves them as they are.
+func (c *Compiler) ruleEnvsWith(params bool, namespace string, extra func() []cel.EnvOption) (ruleEnvs, error) {
 	if namespace != "" && c.libs == nil {
 		return ruleEnvs{}, fmt.Errorf("compile CEL rule: a namespaced rule needs a compiler WithKyvernoLibraries")
 	}
@@ -156,13 +162,23 @@ func (c *Compiler) ruleEnvs(params bool, namespace string) (ruleEnvs, error) {
 	if namespace != "" {
 		trackedPair, fastPair = c.nsTracked, c.nsFast
 	}
+	trackedBase, fastBase := trackedPair.pick(params), fastPair.pick(params)
+	if extra != nil {
+		var err error
+		if trackedBase, err = trackedBase.Extend(extra()...); err != nil {
+			return ruleEnvs{}, fmt.Errorf("extend CEL environment: %w", err)
+		}
+		if fastBase, err = fastBase.Extend(extra()...); err != nil {
+			return ruleEnvs{}, fmt.Errorf("extend CEL environment: %w", err)
+		}
+	}
 	varType := apiservercel.NewObjectType(variablesTypeName, map[string]*apiservercel.DeclField{})
 	opts := []cel.EnvOption{cel.Variable(varVariables, varType.CelType())}
-	tracked, err := extendWithTypes(trackedPair.pick(params), opts, varType)
+	tracked, err := extendWithTypes(trackedBase, opts, varType)
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}
-	fast, err := extendWithTypes(fastPair.pick(params), append(opts, withValueAdapter()), varType)
+	fast, err := extendWithTypes(fastBase, append(opts, withValueAdapter()), varType)
 	if err != nil {
 		return ruleEnvs{}, fmt.Errorf("declare CEL variables: %w", err)
 	}

@@ -31,3 +31,27 @@ func (p *ValidatingPolicy) GetStatus() *ValidatingPolicyStatus { return &p.Statu
 
 // GetStatus returns the status both validating policy kinds share.
 func (p *NamespacedValidatingPolicy) GetStatus() *ValidatingPolicyStatus { return &p.Status }
+
+// GetConditions returns the kstatus conditions (Ready, Reconciling, Stalled).
+func (p *MutatingPolicy) GetConditions() []metav1.Condition { return p.Status.Conditions }
+
+// SetConditions replaces the kstatus conditions.
+func (p *MutatingPolicy) SetConditions(c []metav1.Condition) { p.Status.Conditions = c }
+
+// GetConditions returns the kstatus conditions (Ready, Reconciling, Stalled).
+func (p *NamespacedMutatingPolicy) GetConditions() []metav1.Condition { return p.Status.Conditions }
+
+// SetConditions replaces the kstatus conditions.
+func (p *NamespacedMutatingPolicy) SetConditions(c []metav1.Condition) { p.Status.Conditions = c }
+
+// GetSpec returns the spec both mutating policy kinds share.
+func (p *MutatingPolicy) GetSpec() *MutatingPolicySpec { return &p.Spec }
+
+// GetSpec returns the spec both mutating policy kinds share.
+func (p *NamespacedMutatingPolicy) GetSpec() *MutatingPolicySpec { return &p.Spec }
+
+// GetStatus returns the status both mutating policy kinds share.
+func (p *MutatingPolicy) GetStatus() *MutatingPolicyStatus { return &p.Status }
+
+// GetStatus returns the status both mutating policy kinds share.
+func (p *NamespacedMutatingPolicy) GetStatus() *MutatingPolicyStatus { return &p.Status }

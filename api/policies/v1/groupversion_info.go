@@ -28,6 +28,8 @@ const (
 	ValidatingPolicyKind           = "ValidatingPolicy"
 	NamespacedValidatingPolicyKind = "NamespacedValidatingPolicy"
 	PolicyExceptionKind            = "PolicyException"
+	MutatingPolicyKind             = "MutatingPolicy"
+	NamespacedMutatingPolicyKind   = "NamespacedMutatingPolicy"
 )
 
 // addKnownTypes registers every root type and its list with the scheme, under the storage version only: a type
@@ -39,6 +41,8 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&PolicyException{}, &PolicyExceptionList{},
 		&GeneratingPolicy{}, &GeneratingPolicyList{},
 		&NamespacedGeneratingPolicy{}, &NamespacedGeneratingPolicyList{},
+		&MutatingPolicy{}, &MutatingPolicyList{},
+		&NamespacedMutatingPolicy{}, &NamespacedMutatingPolicyList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
