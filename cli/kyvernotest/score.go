@@ -142,7 +142,8 @@ func (s *suite) skipReason(e *Result) string {
 
 // evaluatedKind reports whether rows flagged as being about a policy of kind are evaluated.
 func evaluatedKind(kind string) bool {
-	return kind == "ValidatingPolicy" || kind == "ValidatingAdmissionPolicy" || kind == "MutatingPolicy"
+	return kind == "ValidatingPolicy" || kind == "ValidatingAdmissionPolicy" || kind == "MutatingPolicy" ||
+		kind == "MutatingAdmissionPolicy"
 }
 
 // policyName returns the name part of a policy reference "name" or "namespace/name".
