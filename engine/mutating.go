@@ -47,6 +47,8 @@ type mutatingProgram struct {
 	spec *policiesv1.MutatingPolicySpec
 	// admission is set for a Kubernetes MutatingAdmissionPolicy: its binding's match, params and failure policy.
 	admission *admissionBinding
+	// existing is set for evaluation.mutateExisting: the rule patches existing targets, not its trigger.
+	existing *existingTargets
 }
 
 // CompileMutating turns a MutatingPolicy into its evaluation program: one mutate rule named after the policy, plus
@@ -106,6 +108,9 @@ func (e *Engine) compileMutatingRule(v MutatingVariant, p *Policy) (*Rule, error
 	r := &Rule{Name: v.Rule, Type: RuleMutate, mpol: prog, Scope: Scope{Resources: prog.constraints.Rules()}}
 	if p.Admission {
 		r.stages = StageMutate
+	}
+	if err := compileMutateExisting(v.Spec, prog, r, p); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
