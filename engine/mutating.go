@@ -109,7 +109,7 @@ func (e *Engine) compileMutatingRule(v MutatingVariant, p *Policy) (*Rule, error
 	if p.Admission {
 		r.stages = StageMutate
 	}
-	if err := compileMutateExisting(v.Spec, prog, r, p); err != nil {
+	if err := e.compileMutateExisting(v.Spec, prog, r, p); err != nil {
 		return nil, err
 	}
 	return r, nil

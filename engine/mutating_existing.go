@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -28,18 +27,20 @@ type existingTargets struct {
 	constraints *match.Constraints
 	// conditionsOnTarget is set without targetMatchConstraints: the match conditions must hold on each target.
 	conditionsOnTarget bool
+	// namespaceLabels is set when the constraints select by namespace labels, which are then read.
+	namespaceLabels bool
 }
 
-// targetList is one API list of candidate targets.
+// targetList is one list of candidate targets: the objects of one kind.
 type targetList struct {
-	group, version, resource string
-	names                    []string // resourceNames; empty: every name
-	selector                 string   // objectSelector as a label selector query, or ""
+	group, version, resource, kind string
+	names                          []string // resourceNames; empty: every name
+	selector                       *metav1.LabelSelector
 }
 
 // compileMutateExisting compiles evaluation.mutateExisting of spec into prog: the rule then runs for the generate
 // controller (StageTrigger) on a trigger's admission, and patches existing targets rather than the trigger.
-func compileMutateExisting(spec *policiesv1.MutatingPolicySpec, prog *mutatingProgram, r *Rule, p *Policy) error {
+func (e *Engine) compileMutateExisting(spec *policiesv1.MutatingPolicySpec, prog *mutatingProgram, r *Rule, p *Policy) error {
 	if !spec.MutateExistingEnabled() {
 		return nil
 	}
@@ -61,9 +62,10 @@ func compileMutateExisting(spec *policiesv1.MutatingPolicySpec, prog *mutatingPr
 	if t.constraints, err = match.CompileConstraints(wild); err != nil {
 		return fmt.Errorf("%s: %w", field, err)
 	}
-	if t.selectors, err = targetLists(m, field); err != nil {
+	if t.selectors, err = e.targetLists(m, field); err != nil {
 		return err
 	}
+	t.namespaceLabels = m.NamespaceSelector != nil
 	prog.existing = t
 	r.stages = 0
 	if p.Admission {
@@ -72,25 +74,28 @@ func compileMutateExisting(spec *policiesv1.MutatingPolicySpec, prog *mutatingPr
 	return nil
 }
 
-// targetLists returns the lists the rules of m ask for; a wildcard or a subresource cannot be listed.
-func targetLists(m *admissionregistrationv1.MatchResources, field string) ([]targetList, error) {
-	sel := ""
+// targetLists returns the lists the rules of m ask for: one per group, version and resource, which must be of a
+// built-in kind (listed by kind, as the generate controller lists); a wildcard or a subresource cannot be listed.
+func (e *Engine) targetLists(m *admissionregistrationv1.MatchResources, field string) ([]targetList, error) {
 	if m.ObjectSelector != nil {
-		s, err := metav1.LabelSelectorAsSelector(m.ObjectSelector)
-		if err != nil {
+		if _, err := metav1.LabelSelectorAsSelector(m.ObjectSelector); err != nil {
 			return nil, fmt.Errorf("%s.objectSelector: %w", field, err)
 		}
-		sel = s.String()
 	}
 	var out []targetList
 	for i, rule := range m.ResourceRules {
 		for _, g := range rule.APIGroups {
 			for _, v := range rule.APIVersions {
 				for _, res := range rule.Resources {
+					at := fmt.Sprintf("%s.resourceRules[%d]", field, i)
 					if g == "*" || v == "*" || strings.Contains(res, "*") || strings.Contains(res, "/") {
-						return nil, fmt.Errorf("%s.resourceRules[%d]: mutateExisting lists its targets: name the group, version and resource (%q/%q/%q is a wildcard or a subresource)", field, i, g, v, res)
+						return nil, fmt.Errorf("%s: mutateExisting lists its targets: name the group, version and resource (%q/%q/%q is a wildcard or a subresource)", at, g, v, res)
 					}
-					out = append(out, targetList{group: g, version: v, resource: res, names: rule.ResourceNames, selector: sel})
+					kind, ok := e.kinds.kindOf(g, v, res)
+					if !ok {
+						return nil, fmt.Errorf("%s: mutateExisting targets must be of a built-in kind: %q/%q/%q is not one", at, g, v, res)
+					}
+					out = append(out, targetList{group: g, version: v, resource: res, kind: kind, names: rule.ResourceNames, selector: m.ObjectSelector})
 				}
 			}
 		}
@@ -98,20 +103,13 @@ func targetLists(m *admissionregistrationv1.MatchResources, field string) ([]tar
 	return out, nil
 }
 
-// path is the API path that lists the targets, in namespace ns ("" for every namespace).
-func (t targetList) path(ns string) string {
-	p := "/apis/" + t.group + "/" + t.version
-	if t.group == "" {
-		p = "/api/" + t.version
+// query is the loader query that lists the targets, in namespace ns ("" for every namespace).
+func (t targetList) query(ns string) ResourceQuery {
+	apiVersion := t.version
+	if t.group != "" {
+		apiVersion = t.group + "/" + t.version
 	}
-	if ns != "" {
-		p += "/namespaces/" + ns
-	}
-	p += "/" + t.resource
-	if t.selector != "" {
-		p += "?labelSelector=" + url.QueryEscape(t.selector)
-	}
-	return p
+	return ResourceQuery{Kinds: []string{apiVersion + "/" + t.kind}, Namespace: ns, Selector: t.selector}
 }
 
 // mutateTargetsCEL runs a mutateExisting MutatingPolicy rule on its trigger: the match conditions on the trigger,
@@ -190,9 +188,10 @@ func (t *existingTargets) fetch(ctx context.Context, p *Policy, trigger *Input, 
 	seen := map[string]bool{}
 	labels := map[string]map[string]string{}
 	for _, l := range t.selectors {
-		objs, err := listTargets(ctx, loader, l.path(p.Namespace))
+		q := l.query(p.Namespace)
+		objs, err := loader.List(ctx, q)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("listing mutateExisting targets %s in namespace %q: %w", q.Kinds[0], q.Namespace, err)
 		}
 		for _, obj := range objs {
 			c, ok, err := t.candidateOf(ctx, p, trigger, loader, l, obj, labels)
@@ -221,7 +220,7 @@ func (t *existingTargets) candidateOf(ctx context.Context, p *Policy, trigger *I
 	if err := p.CheckNamespace("mutateExisting target", res.Namespace); err != nil {
 		return candidate{}, false, fmt.Errorf("%s %s: %w", res.Kind, res.Name, err)
 	}
-	if res.Namespace != "" {
+	if res.Namespace != "" && t.namespaceLabels {
 		nsLabels, err := namespaceLabelsOf(ctx, p, trigger, loader, res.Namespace, labels)
 		if err != nil {
 			return candidate{}, false, err
@@ -243,36 +242,11 @@ func namespaceLabelsOf(ctx context.Context, p *Policy, trigger *Input, loader Lo
 	if p.Namespace != "" {
 		return nil, nil // unreachable: CheckNamespace refused the target
 	}
-	v, err := loader.Call(ctx, APICall{Method: "GET", URLPath: "/api/v1/namespaces/" + ns})
+	obj, err := loader.Resource(ctx, ResourceQuery{APIVersion: "v1", Kind: "Namespace", Name: ns})
 	if err != nil {
 		return nil, fmt.Errorf("reading the labels of namespace %s: %w", ns, err)
 	}
-	obj, _ := v.(map[string]any)
 	meta, _ := obj["metadata"].(map[string]any)
 	cache[ns] = stringMap(meta["labels"])
 	return cache[ns], nil
-}
-
-// listTargets GETs a list path and returns its items, each with the apiVersion and kind that the API server leaves
-// out of list items.
-func listTargets(ctx context.Context, loader Loader, path string) ([]map[string]any, error) {
-	v, err := loader.Call(ctx, APICall{Method: "GET", URLPath: path})
-	if err != nil {
-		return nil, fmt.Errorf("listing mutateExisting targets (GET %s): %w", path, err)
-	}
-	list, _ := v.(map[string]any)
-	items, _ := list["items"].([]any)
-	kind := strings.TrimSuffix(stringAt(list, "kind"), "List")
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		obj, ok := it.(map[string]any)
-		if !ok {
-			continue
-		}
-		if stringAt(obj, "kind") == "" && kind != "" {
-			obj["kind"], obj["apiVersion"] = kind, stringAt(list, "apiVersion")
-		}
-		out = append(out, obj)
-	}
-	return out, nil
 }
