@@ -115,10 +115,13 @@ func (t targetList) query(ns string) ResourceQuery {
 // mutateTargetsCEL runs a mutateExisting MutatingPolicy rule on its trigger: the match conditions on the trigger,
 // then the mutations on every existing target, each bound to `object` (with `request` the trigger's request). The
 // trigger is not changed. A namespaced policy lists and patches targets of its own namespace only.
-func (e *Engine) mutateTargetsCEL(ctx context.Context, p *Policy, r *Rule, in *Input, loader Loader) ([]PatchedTarget, RuleResult, bool) {
+func (e *Engine) mutateTargetsCEL(ctx context.Context, p *Policy, r *Rule, in *Input, loader Loader, opts EvalOptions) ([]PatchedTarget, RuleResult, bool) {
 	m := r.mpol
 	if !r.Selects(in) || in.req.Operation == OperationDelete {
 		return nil, RuleResult{}, false
+	}
+	if ex := exceptionFor(opts.Exceptions, p, r, in); ex != nil && m.conditionsHold(ctx, in) {
+		return nil, exempted(RuleResult{Rule: r.Name, Type: r.Type}, ex), true // an exempted trigger patches nothing
 	}
 	ci := in.celInput()
 	ci.Context = NewCELContext(loader, m.namespace)
@@ -134,7 +137,7 @@ func (e *Engine) mutateTargetsCEL(ctx context.Context, p *Policy, r *Rule, in *I
 	}
 	var out []PatchedTarget
 	for _, t := range targets {
-		patched, err := e.patchTargetCEL(ctx, r, in, t, loader)
+		patched, err := e.patchTargetCEL(ctx, p, r, in, t, loader, opts.Exceptions)
 		if err != nil {
 			err = fmt.Errorf("target %s %s/%s: %w", stringAt(t.obj, "kind"), t.resource.Namespace, t.resource.Name, err)
 			return nil, r.errorResultUnlessIgnored(err), !m.ignoreErrors
@@ -157,11 +160,15 @@ func (r *Rule) errorResultUnlessIgnored(err error) RuleResult {
 }
 
 // patchTargetCEL returns the patched target, or nil when the match conditions do not hold on it (without
-// targetMatchConstraints) or nothing changed.
-func (e *Engine) patchTargetCEL(ctx context.Context, r *Rule, trigger *Input, t candidate, loader Loader) (map[string]any, error) {
+// targetMatchConstraints), an exception covers it, or nothing changed.
+func (e *Engine) patchTargetCEL(ctx context.Context, p *Policy, r *Rule, trigger *Input, t candidate, loader Loader,
+	exceptions []*Exception) (map[string]any, error) {
 	m := r.mpol
 	tin := NewInput(Request{Operation: trigger.req.Operation, Object: t.obj, UserInfo: trigger.req.UserInfo,
 		NamespaceLabels: t.resource.NamespaceLabels})
+	if exceptionFor(exceptions, p, r, tin) != nil {
+		return nil, nil
+	}
 	ci := tin.celInput()
 	ci = cel.Input{Object: t.obj, Request: admissionRequestDoc(trigger), NamespaceObject: ci.NamespaceObject, Context: NewCELContext(loader, m.namespace)}
 	if m.existing.conditionsOnTarget {

@@ -127,6 +127,10 @@ func TestMutateExistingMutatingPolicy(t *testing.T) {
 			status: engine.StatusPass, patched: []string{"shop/t1"}, paths: []string{"v1/ConfigMap in shop app=target"}},
 		{name: "a namespaced policy refuses a target outside its namespace", doc: mpolExisting("NamespacedMutatingPolicy", targetsByLabel), trigger: "trigger-a",
 			ignoreNamespace: true, status: engine.StatusError, msg: "outside", paths: []string{"v1/ConfigMap in shop app=target"}},
+		{name: "an exception on the trigger exempts it: nothing patched", doc: mpolExisting("MutatingPolicy", targetsByLabel) + exceptionFor("trigger-a"),
+			trigger: "trigger-a", status: engine.StatusSkip, msg: "rule is skipped due to policy exception"},
+		{name: "an exception on a target leaves that target alone", doc: mpolExisting("MutatingPolicy", targetsByLabel) + exceptionFor("t2"),
+			trigger: "trigger-a", status: engine.StatusPass, patched: []string{"shop/t1"}, paths: []string{"v1/ConfigMap in  app=target"}},
 		{name: "no target changed is a skip", doc: mpolExisting("MutatingPolicy", strings.Replace(targetsByLabel, "app: target", "app: none", 1)), trigger: "trigger-a",
 			status: engine.StatusSkip, msg: "no target changed", paths: []string{"v1/ConfigMap in  app=none"}},
 	}
@@ -139,12 +143,14 @@ func TestMutateExistingMutatingPolicy(t *testing.T) {
 			p := set.Policies[0]
 			require.Len(t, p.Rules, 1)
 			assert.True(t, p.Rules[0].IsMutateExisting())
+			opts := engine.EvalOptions{Exceptions: set.Exceptions}
 			assert.False(t, p.Runs(engine.StageMutate), "the trigger is not patched at admission")
 			in := engine.NewInput(engine.Request{Operation: engine.OperationCreate, Object: configMap("shop", tt.trigger, nil)})
 			assert.True(t, p.Triggers(in), "admission records a request for the generate controller")
 			var paths []string
 			loader := listLoader{objects: objects, ignoreNamespace: tt.ignoreNamespace, queries: &paths}
-			res := e.Mutate(context.Background(), p, in, engine.EvalOptions{Loader: loader})
+			opts.Loader = loader
+			res := e.Mutate(context.Background(), p, in, opts)
 			assert.Nil(t, res.Patched, "the trigger is not changed")
 			assert.Equal(t, tt.paths, paths)
 			if tt.status == "" {
@@ -164,6 +170,19 @@ func TestMutateExistingMutatingPolicy(t *testing.T) {
 			assert.Equal(t, tt.patched, got)
 		})
 	}
+}
+
+// exceptionFor is a PolicyException of the policy sync for objects named name.
+func exceptionFor(name string) string {
+	return `---
+apiVersion: policies.kyverno.io/v1
+kind: PolicyException
+metadata: {name: x, namespace: shop}
+spec:
+  policyRefs: [{name: sync, kind: MutatingPolicy}]
+  matchConditions:
+  - {name: one, expression: "object.metadata.name == '` + name + `'"}
+`
 }
 
 func TestMutateExistingMutatingPolicyCompileErrors(t *testing.T) {
