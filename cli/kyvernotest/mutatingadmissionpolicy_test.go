@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
 )
 
 // The MutatingAdmissionPolicy suites (v1 with params and a binding's matchResources, v1beta1 JSONPatch alone,
@@ -67,6 +68,32 @@ func TestCheckPatchedTargets(t *testing.T) {
 			}
 			assert.Equal(t, OutcomeFail, row.Outcome)
 			assert.Equal(t, tt.reason, row.Reason)
+		})
+	}
+}
+
+// With values for a rule, the evaluation that carried them keeps the rule's patched targets, as it keeps its patch.
+func TestEvaluatorKeepsPatchedTargetsWithRuleValues(t *testing.T) {
+	e := engine.New()
+	set := policy.NewLoader(e).LoadPaths(t.Context(), "testdata/mpol-existing/policy.yaml")
+	require.Empty(t, set.Errors)
+	target := map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "target", "namespace": "shop", "labels": map[string]any{"app": "target"}}}
+	trigger := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "trigger", "namespace": "shop"}}
+	tests := []struct {
+		name   string
+		values *Values
+	}{
+		{name: "without values", values: nil},
+		{name: "with values for the rule", values: &Values{Policies: []PolicyValues{{Name: "sync-targets",
+			Rules: []RuleValues{{Name: "sync-targets", Values: map[string]any{"x": "y"}}}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &Evaluator{Engine: e, Values: tt.values, Loader: NewContextLoader([]map[string]any{target}, nil)}
+			res := ev.Evaluate(t.Context(), set.Policies[0], ev.Prepare(trigger))
+			require.Len(t, res.PatchedTargets, 1)
+			assert.Equal(t, "trigger", res.PatchedTargets[0].Object["metadata"].(map[string]any)["labels"].(map[string]any)["synced-by"])
 		})
 	}
 }
