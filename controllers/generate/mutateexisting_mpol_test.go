@@ -72,4 +72,3 @@ func TestMutateExistingMutatingPolicy(t *testing.T) {
 		})
 	}
 }
-
