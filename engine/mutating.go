@@ -71,6 +71,9 @@ func (e *Engine) CompileMutating(src MutatingSource) (*Policy, error) {
 				field = fmt.Sprintf("autogen variant %d", i)
 			}
 			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+			if i == 0 {
+				break // the variants repeat the written spec's error at their own paths
+			}
 			continue
 		}
 		if i > 0 {

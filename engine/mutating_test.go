@@ -234,6 +234,7 @@ spec:
 			require.Len(t, set.Errors, 1)
 			assert.Contains(t, set.Errors[0].Error(), tc.want)
 			assert.Contains(t, set.Errors[0].Error(), "MutatingPolicy m")
+			assert.NotContains(t, set.Errors[0].Error(), "autogen variant", "the variants do not repeat the spec's error")
 		})
 	}
 }

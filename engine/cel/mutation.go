@@ -54,9 +54,9 @@ func WithMatchConditions(conds []admissionregistrationv1.MatchCondition) Compile
 func WithParams() CompileOption { return func(o *compileOptions) { o.params = true } }
 
 // patchTypeOptions are the environment options of mutation expressions: the `Object` and `JSONPatch` types of
-// k8s.io/apiserver's mutation package and the `jsonpatch.escapeKey` function.
+// mutation expressions (see patchTypes) and the `jsonpatch.escapeKey` function.
 func patchTypeOptions() []cel.EnvOption {
-	return []cel.EnvOption{common.ResolverEnvOption(&mutation.DynamicTypeResolver{}), library.JSONPatch()}
+	return []cel.EnvOption{common.ResolverEnvOption(patchTypes{}), library.JSONPatch()}
 }
 
 // CompileMutations compiles the variables and the mutations of a MutatingPolicy (or MutatingAdmissionPolicy)

@@ -3,7 +3,6 @@ package cel
 import (
 	"encoding/base64"
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/google/cel-go/common/types"
@@ -11,14 +10,14 @@ import (
 	"github.com/google/cel-go/common/types/traits"
 	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apiserver/pkg/cel/mutation"
-	"k8s.io/apiserver/pkg/cel/mutation/dynamic"
 )
 
 // Patch is what one mutation's expression built.
 type Patch struct {
 	Type PatchType
 	// Object is the apply configuration of an ApplyConfiguration mutation: decoded JSON (map[string]any, []any,
-	// string, bool, int64, float64, nil), without apiVersion and kind unless the expression set them.
+	// string, bool, int64, float64, nil), without apiVersion and kind unless the expression set them. It may share
+	// maps and lists with the input the expression read (`containers: object.spec.containers`): modify neither.
 	Object map[string]any
 	// Operations are the RFC 6902 operations of a JSONPatch mutation, in order.
 	Operations []JSONPatchOperation
@@ -45,23 +44,16 @@ func patchOf(t PatchType, val ref.Val) (Patch, error) {
 	return Patch{Type: t, Operations: ops}, err
 }
 
-// applyConfigurationOf checks that an Object value's nested Object types follow its field names
-// (`Object.spec{template: Object.spec.template{}}`, as k8s.io/apiserver checks) and returns it as a map.
+// applyConfigurationOf converts an Object value into a map, checking that the type names of nested objects follow
+// their field names (`Object.spec{template: Object.spec.template{}}`), as k8s.io/apiserver checks.
 func applyConfigurationOf(val ref.Val) (map[string]any, error) {
-	obj, ok := val.(*dynamic.ObjectVal)
+	obj, ok := val.(*objectVal)
 	if !ok {
 		return nil, fmt.Errorf("applyConfiguration: evaluated to %s, not an Object", val.Type().TypeName())
 	}
-	if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
-		return nil, fmt.Errorf("applyConfiguration: type mismatch: %w", err)
-	}
-	native, err := nativeOf(obj)
+	m, err := obj.toMap(obj.t.TypeName())
 	if err != nil {
 		return nil, fmt.Errorf("applyConfiguration: %w", err)
-	}
-	m, ok := native.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("applyConfiguration: evaluated to %T, not an object", native)
 	}
 	return m, nil
 }
@@ -80,11 +72,6 @@ func jsonPatchOf(val ref.Val) ([]JSONPatchOperation, error) {
 		}
 		out := JSONPatchOperation{Op: op.Op, Path: op.Path, From: op.From, HasValue: op.Val != nil}
 		if op.Val != nil {
-			if obj, isObj := op.Val.(*dynamic.ObjectVal); isObj {
-				if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
-					return nil, fmt.Errorf("jsonPatch[%d].value: type mismatch: %w", i, err)
-				}
-			}
 			v, err := nativeOf(op.Val)
 			if err != nil {
 				return nil, fmt.Errorf("jsonPatch[%d].value: %w", i, err)
@@ -119,12 +106,12 @@ func nativeOf(v ref.Val) (any, error) {
 		return x.Time.UTC().Format(time.RFC3339Nano), nil
 	case types.Duration:
 		return x.Duration.String(), nil
-	case *dynamic.ObjectVal:
-		m, err := x.ConvertToNative(reflect.TypeFor[map[string]any]())
-		if err != nil {
-			return nil, err
-		}
-		return normalizeNative(m)
+	case *objectVal:
+		return x.toMap(x.t.TypeName())
+	case *lazyMap:
+		return normalizeNative(x.raw)
+	case *lazyList:
+		return normalizeNative(x.raw)
 	case traits.Mapper:
 		return nativeMap(x)
 	case traits.Lister:
@@ -166,67 +153,89 @@ func nativeList(l traits.Lister) ([]any, error) {
 }
 
 // normalizeNative converts what a CEL value's Value() or ConvertToNative left (CEL values inside Go maps and
-// slices, Go numbers of other widths) into decoded JSON.
+// slices, Go numbers of other widths) into decoded JSON. Maps and slices that are already decoded JSON are returned
+// as they are, not copied: a patch may share them with the input, and nobody modifies either.
 func normalizeNative(v any) (any, error) {
+	out, _, err := normalize(v)
+	return out, err
+}
+
+// normalize returns v as decoded JSON and whether that is a new value (a map or slice is copied only when one of
+// its elements changed).
+func normalize(v any) (any, bool, error) {
 	switch x := v.(type) {
 	case nil, bool, string, int64, float64:
-		return x, nil
+		return x, false, nil
 	case structpb.NullValue:
-		return nil, nil
+		return nil, true, nil
 	case int:
-		return int64(x), nil
+		return int64(x), true, nil
 	case int32:
-		return int64(x), nil
+		return int64(x), true, nil
 	case uint64:
-		return int64(x), nil
+		return int64(x), true, nil
 	case float32:
-		return float64(x), nil
+		return float64(x), true, nil
 	case ref.Val:
-		return nativeOf(x)
+		n, err := nativeOf(x)
+		return n, true, err
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, err := normalizeNative(e)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
+		return normalizeMap(x)
+	case []any:
+		return normalizeSlice(x)
+	case []ref.Val:
+		l, err := nativeList(types.NewRefValList(types.DefaultTypeAdapter, x).(traits.Lister))
+		return l, true, err
+	case map[ref.Val]ref.Val:
+		m, err := nativeMap(types.NewRefValMap(types.DefaultTypeAdapter, x).(traits.Mapper))
+		return m, true, err
+	}
+	return nil, false, fmt.Errorf("value of type %T cannot be encoded as JSON", v)
+}
+
+func normalizeMap(m map[string]any) (any, bool, error) {
+	var out map[string]any
+	for k, e := range m {
+		n, changed, err := normalize(e)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", k, err)
+		}
+		if changed && out == nil {
+			out = make(map[string]any, len(m))
+			for k2, e2 := range m {
+				out[k2] = e2
 			}
+		}
+		if out != nil {
 			out[k] = n
 		}
-		return out, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, err := normalizeNative(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out[i] = n
-		}
-		return out, nil
-	case []ref.Val:
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, err := nativeOf(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out[i] = n
-		}
-		return out, nil
-	case map[ref.Val]ref.Val:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			key, ok := k.(types.String)
-			if !ok {
-				return nil, fmt.Errorf("map key %v is of type %s, not string", k, k.Type().TypeName())
-			}
-			n, err := nativeOf(e)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
-			}
-			out[string(key)] = n
-		}
-		return out, nil
 	}
-	return nil, fmt.Errorf("value of type %T cannot be encoded as JSON", v)
+	if out == nil {
+		return m, false, nil
+	}
+	return out, true, nil
+}
+
+func normalizeSlice(l []any) (any, bool, error) {
+	if l == nil {
+		return []any{}, true, nil // an empty CEL list converts to a nil slice: it is an empty JSON list
+	}
+	var out []any
+	for i, e := range l {
+		n, changed, err := normalize(e)
+		if err != nil {
+			return nil, false, fmt.Errorf("[%d]: %w", i, err)
+		}
+		if changed && out == nil {
+			out = make([]any, len(l))
+			copy(out, l)
+		}
+		if out != nil {
+			out[i] = n
+		}
+	}
+	if out == nil {
+		return l, false, nil
+	}
+	return out, true, nil
 }

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
+	"sigs.k8s.io/structured-merge-diff/v6/value"
 
 	"github.com/bylaw-dev/bylaw/engine/cel"
 )
@@ -60,13 +61,12 @@ func ApplyConfiguration(tc managedfields.TypeConverter, obj, patch map[string]an
 	if err != nil {
 		return nil, fmt.Errorf("applyConfiguration: patch does not fit the schema of %v: %w", obj["kind"], err)
 	}
-	liveTyped, err := tc.ObjectToTyped(&unstructured.Unstructured{Object: obj}, typed.AllowDuplicates)
-	if err != nil {
-		return nil, fmt.Errorf("applyConfiguration: object does not fit the schema of %v: %w", obj["kind"], err)
-	}
+	// The object is typed with the patch's schema without a validation walk of its own (the API server validated
+	// it, and it is the larger of the two): the merge still refuses the parts it visits that do not fit.
+	liveTyped := typed.AsTypedUnvalidated(value.NewValueInterface(obj), patchTyped.Schema(), patchTyped.TypeRef())
 	merged, err := liveTyped.Merge(patchTyped)
 	if err != nil {
-		return nil, fmt.Errorf("applyConfiguration: merge: %w", err)
+		return nil, fmt.Errorf("applyConfiguration: object does not fit the schema of %v: %w", obj["kind"], err)
 	}
 	out, err := tc.TypedToObject(merged)
 	if err != nil {

@@ -169,6 +169,26 @@ spec:
   tolerations: []
 `,
 	}, {
+		name: "the object is not validated beforehand: a wrongly typed field the patch sets is replaced",
+		expr: `Object{spec: Object.spec{containers: [Object.spec.containers{name: "app", image: "x"}]}}`,
+		resource: `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: {name: app}}
+`,
+		want: `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: app, image: x}]}
+`,
+	}, {
+		name:     "fields of an Object literal can be read",
+		expr:     `Object{metadata: Object.metadata{labels: {"read": string(Object.metadata{name: "x"}.name), "set": string(has(Object.metadata{name: "x"}.name))}}}`,
+		resource: `{apiVersion: v1, kind: Pod, metadata: {name: p}}`,
+		want:     `{apiVersion: v1, kind: Pod, metadata: {name: p, labels: {read: x, set: "true"}}}`,
+	}, {
 		name: "custom kind: deduced schema replaces lists, merges maps",
 		expr: `Object{spec: Object.spec{items: ["c"], settings: {"b": "2"}}}`,
 		resource: `
@@ -273,6 +293,7 @@ func TestRunErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		muts []cel.Mutation
+		obj  string // the object; the two-container Pod when empty
 		err  string
 	}{{
 		name: "evaluation error names the mutation",
@@ -284,7 +305,20 @@ func TestRunErrors(t *testing.T) {
 	}, {
 		name: "Object type names must follow field names",
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.wrong{}}`}},
-		err:  "mutations[0]: applyConfiguration: type mismatch",
+		err:  `mutations[0]: applyConfiguration: spec: type mismatch: unexpected type name "Object.wrong", expected "Object.spec"`,
+	}, {
+		name: "Object type names in lists follow the list's field",
+		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.spec{containers: [Object.spec{}]}}`}},
+		err:  `mutations[0]: applyConfiguration: spec: containers: [0]: type mismatch: unexpected type name "Object.spec", expected "Object.spec.containers"`,
+	}, {
+		name: "Object type names of a JSONPatch value are checked from their own root",
+		muts: []cel.Mutation{{Type: cel.PatchTypeJSONPatch, Expression: `[JSONPatch{op: "add", path: "/spec", value: Object.spec{template: Object.wrong{}}}]`}},
+		err:  `mutations[0]: jsonPatch[0].value: template: type mismatch: unexpected type name "Object.wrong", expected "Object.spec.template"`,
+	}, {
+		name: "object with a field its kind does not have",
+		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{metadata: Object.metadata{labels: {"a": "b"}}}`}},
+		obj:  `{apiVersion: v1, kind: Pod, metadata: {name: p, unknown: x}}`,
+		err:  "mutations[0]: applyConfiguration: object does not fit the schema of Pod",
 	}, {
 		name: "patch that does not fit the schema",
 		muts: []cel.Mutation{{Type: cel.PatchTypeApplyConfiguration, Expression: `Object{spec: Object.spec{containers: "x"}}`}},
@@ -292,7 +326,11 @@ func TestRunErrors(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Run(context.Background(), compile(t, tt.muts...), cel.Input{Object: decode(t, pod)}, NewConverters())
+			obj := pod
+			if tt.obj != "" {
+				obj = tt.obj
+			}
+			_, err := Run(context.Background(), compile(t, tt.muts...), cel.Input{Object: decode(t, obj)}, NewConverters())
 			require.ErrorContains(t, err, tt.err)
 		})
 	}

@@ -7,6 +7,9 @@
 //     deduced schema, where maps merge and every list is replaced (as the API server does for a CRD without a
 //     schema). Unlike k8s.io/apiserver's MutatingAdmissionPolicy, and like Kyverno's MutatingPolicy, a patch may
 //     set atomic lists, maps and structs: they are replaced whole, as `kubectl apply --server-side` does.
+//     The patch is validated against the schema (a field the kind does not have, or a value of the wrong type, is an
+//     error). The object is not validated beforehand (the API server did): the merge refuses fields the kind does
+//     not have, and a wrongly typed field that the patch sets is replaced.
 //   - JSONPatch: the RFC 6902 operations are applied in order; a failed `test` operation leaves the object as it
 //     was (no error), as in the API server.
 //
