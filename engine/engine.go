@@ -16,6 +16,8 @@ type Engine struct {
 	cel, policyCEL *celCompiler
 	// converters are the type converters of MutatingPolicy ApplyConfiguration merges, built on first use.
 	converters *celmutate.Converters
+	// kinds maps built-in resources to kinds (MutatingPolicy mutateExisting lists its targets by kind).
+	kinds *builtinKinds
 }
 
 // Option configures an Engine.
@@ -45,7 +47,7 @@ func New(opts ...Option) *Engine {
 	}
 	// The engine is pure: is_external_url resolves no host names unless the caller hands in a resolver.
 	jp := jmespath.New(append([]jmespath.Option{jmespath.WithResolver(nil)}, o.jmespath...)...)
-	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{}, converters: celmutate.NewConverters(),
+	return &Engine{jp: jp, vars: variables.NewCompiler(jp), cel: &celCompiler{}, converters: celmutate.NewConverters(), kinds: &builtinKinds{},
 		policyCEL: &celCompiler{opts: []cel.CompilerOption{cel.WithKyvernoLibraries(), cel.WithHTTPHosts(o.httpHosts...)}}}
 }
 

@@ -100,7 +100,9 @@ func (p *Policy) HasGenerate() bool { return p.hasGenerate }
 
 // IsMutateExisting reports whether r is a mutate rule that patches existing objects (mutate.targets) rather than its
 // trigger.
-func (r *Rule) IsMutateExisting() bool { return r.mutate != nil && len(r.mutate.targets) > 0 }
+func (r *Rule) IsMutateExisting() bool {
+	return r.mutate != nil && len(r.mutate.targets) > 0 || r.mpol != nil && r.mpol.existing != nil
+}
 
 // targets returns the kinds a spec generates: its apiVersion and kind, or each kind of its cloneList ("v1/ConfigMap").
 func (s *generateSpec) targets() []GenerateTarget {

@@ -38,6 +38,13 @@ func (e *Engine) Mutate(ctx context.Context, p *Policy, in *Input, opts EvalOpti
 	}
 	cur, loader := in, p.loaderFor(opts.Loader)
 	for _, r := range p.Rules {
+		if r.mpol != nil && r.mpol.existing != nil {
+			if targets, rr, applied := e.mutateTargetsCEL(ctx, p, r, cur, loader, opts); applied {
+				res.Rules = append(res.Rules, rr)
+				res.Targets = append(res.Targets, targets...)
+			}
+			continue
+		}
 		if r.mpol != nil {
 			if patched := e.mutateCEL(ctx, p, r, cur, loader, opts, &res); patched != nil {
 				cur = cur.withObject(patched)

@@ -45,6 +45,10 @@ type mutatingProgram struct {
 	namespace string
 	// spec is the source spec, for the consumers of mutateExisting (targetMatchConstraints).
 	spec *policiesv1.MutatingPolicySpec
+	// admission is set for a Kubernetes MutatingAdmissionPolicy: its binding's match, params and failure policy.
+	admission *admissionBinding
+	// existing is set for evaluation.mutateExisting: the rule patches existing targets, not its trigger.
+	existing *existingTargets
 }
 
 // CompileMutating turns a MutatingPolicy into its evaluation program: one mutate rule named after the policy, plus
@@ -107,6 +111,9 @@ func (e *Engine) compileMutatingRule(v MutatingVariant, p *Policy) (*Rule, error
 	r := &Rule{Name: v.Rule, Type: RuleMutate, mpol: prog, Scope: Scope{Resources: prog.constraints.Rules()}}
 	if p.Admission {
 		r.stages = StageMutate
+	}
+	if err := e.compileMutateExisting(v.Spec, prog, r, p); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -172,6 +179,9 @@ func (e *Engine) mutateMutating(ctx context.Context, r *Rule, in *Input, loader 
 	if in.req.Operation == OperationDelete {
 		return nil, RuleResult{}, false // a DELETE has no object to mutate
 	}
+	if m.admission != nil {
+		return e.mutateAdmission(ctx, r, in, loader)
+	}
 	ci := in.celInput()
 	ci.Context = NewCELContext(loader, m.namespace)
 	ok, err := m.program.Match(ctx, ci)
@@ -196,7 +206,12 @@ func (e *Engine) mutateMutating(ctx context.Context, r *Rule, in *Input, loader 
 }
 
 // selects reports whether the program's matchConstraints select the input.
-func (m *mutatingProgram) selects(in *Input) bool { return m.constraints.Matches(&in.resource) }
+func (m *mutatingProgram) selects(in *Input) bool {
+	if !m.constraints.Matches(&in.resource) {
+		return false
+	}
+	return m.admission == nil || m.admission.constraints == nil || m.admission.constraints.Matches(&in.resource)
+}
 
 // MutatingSpec returns the MutatingPolicy spec a rule was compiled from (its autogen variant's for a generated
 // rule), or nil for another rule.

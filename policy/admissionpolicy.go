@@ -14,7 +14,8 @@ import (
 type LoaderOption func(*Loader)
 
 // WithAdmissionPolicies makes the loader read Kubernetes ValidatingAdmissionPolicy and
-// ValidatingAdmissionPolicyBinding documents (admissionregistration.k8s.io/v1). Only the CLI uses it: in a
+// ValidatingAdmissionPolicyBinding documents (admissionregistration.k8s.io/v1), and MutatingAdmissionPolicy and
+// MutatingAdmissionPolicyBinding documents (v1, v1beta1, v1alpha1). Only the CLI uses it: in a
 // cluster the API server enforces them, so without it they are ignored like any other non-policy document.
 func WithAdmissionPolicies() LoaderOption {
 	return func(l *Loader) { l.admissionPolicies = true }
@@ -28,6 +29,8 @@ type admissionDocs struct {
 	bindings []admissionDoc[admissionregistrationv1.ValidatingAdmissionPolicyBinding]
 	// brokenFor names the policies of bindings that failed to load: those policies are not evaluated alone.
 	brokenFor []string
+	// mutating holds the MutatingAdmissionPolicies and their bindings.
+	mutating mutatingAdmissionDocs
 }
 
 type admissionDoc[T any] struct {
@@ -37,12 +40,16 @@ type admissionDoc[T any] struct {
 }
 
 func (l *Loader) isAdmissionKind(apiVersion, kind string) bool {
-	return l.admissionPolicies && apiVersion == admissionGroupVersion &&
-		(kind == "ValidatingAdmissionPolicy" || kind == "ValidatingAdmissionPolicyBinding")
+	return l.admissionPolicies && (apiVersion == admissionGroupVersion &&
+		(kind == "ValidatingAdmissionPolicy" || kind == "ValidatingAdmissionPolicyBinding") ||
+		isMutatingAdmissionKind(apiVersion, kind))
 }
 
 // readAdmission decodes a ValidatingAdmissionPolicy or binding strictly and keeps it for pairing.
 func (l *Loader) readAdmission(set *Set, d document, tm typeMeta) (string, error) {
+	if isMutatingAdmissionKind(tm.APIVersion, tm.Kind) {
+		return set.admission.mutating.read(d, tm)
+	}
 	if tm.Kind == "ValidatingAdmissionPolicy" {
 		var obj admissionregistrationv1.ValidatingAdmissionPolicy
 		if field, err := decodeStrict(d.json, &obj); err != nil {
@@ -105,5 +112,6 @@ func (l *Loader) pairAdmission(set *Set) {
 		}
 		set.Policies = append(set.Policies, compiled)
 	}
+	l.pairMutatingAdmission(set)
 	set.admission = admissionDocs{}
 }

@@ -103,6 +103,7 @@ func (s *Set) merge(o *Set) {
 	s.admission.policies = append(s.admission.policies, o.admission.policies...)
 	s.admission.bindings = append(s.admission.bindings, o.admission.bindings...)
 	s.admission.brokenFor = append(s.admission.brokenFor, o.admission.brokenFor...)
+	s.admission.mutating.merge(&o.admission.mutating)
 }
 
 type typeMeta struct {

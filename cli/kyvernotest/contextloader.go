@@ -116,8 +116,8 @@ func (l *ContextLoader) Resource(_ context.Context, q engine.ResourceQuery) (map
 	return nil, fmt.Errorf("%s %s/%s: %w: add it to the resources (cloneSourceResource)", q.Kind, q.Namespace, q.Name, ErrOffline)
 }
 
-// List returns the objects given among the resources that are of one of q.Kinds, in q.Namespace and selected by
-// q.Selector.
+// List returns the objects given among the resources that are of one of q.Kinds, in q.Namespace (every namespace
+// when it is "", as the API server lists) and selected by q.Selector.
 func (l *ContextLoader) List(_ context.Context, q engine.ResourceQuery) ([]map[string]any, error) {
 	sel := labels.Everything()
 	if q.Selector != nil {
@@ -128,7 +128,7 @@ func (l *ContextLoader) List(_ context.Context, q engine.ResourceQuery) ([]map[s
 	}
 	var out []map[string]any
 	for _, obj := range l.objects {
-		if namespaceOf(obj) != q.Namespace || !kindListed(q.Kinds, obj) {
+		if (q.Namespace != "" && namespaceOf(obj) != q.Namespace) || !kindListed(q.Kinds, obj) {
 			continue
 		}
 		meta, _ := obj["metadata"].(map[string]any)

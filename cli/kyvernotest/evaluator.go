@@ -55,6 +55,7 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 	byRule := make(map[string]engine.RuleResult, len(p.Rules))
 	var generated []engine.Generated
 	var patched map[string]any
+	var targets []engine.PatchedTarget
 	keep := func(res engine.PolicyResult, entry int) {
 		for _, rr := range res.Rules {
 			if pv.ruleIndex(rr.Rule) != entry {
@@ -68,6 +69,11 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 		for _, g := range res.Generated {
 			if pv.ruleIndex(g.Rule) == entry {
 				generated = append(generated, g)
+			}
+		}
+		for _, t := range res.PatchedTargets {
+			if pv.ruleIndex(t.Rule) == entry {
+				targets = append(targets, t)
 			}
 		}
 	}
@@ -84,7 +90,7 @@ func (ev *Evaluator) evaluateWithRuleValues(ctx context.Context, p *engine.Polic
 		maps.Copy(merged, pv.Rules[entry].Values)
 		keep(ev.Engine.Evaluate(ctx, p, ev.newInput(obj, merged), opts), entry)
 	}
-	out := engine.PolicyResult{Policy: p, Generated: generated, Patched: patched}
+	out := engine.PolicyResult{Policy: p, Generated: generated, Patched: patched, PatchedTargets: targets}
 	for _, r := range p.Rules {
 		if rr, ok := byRule[r.Name]; ok {
 			out.Rules = append(out.Rules, rr)

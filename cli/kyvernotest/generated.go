@@ -153,6 +153,9 @@ func (s *suite) checkPatched(row Row, e *Result, res engine.PolicyResult, r *loa
 	if len(errs) > 0 {
 		return failed(row, "patchedResource: "+errs[0].Error())
 	}
+	if len(res.PatchedTargets) > 0 {
+		return checkPatchedTargets(row, file, want, res.PatchedTargets)
+	}
 	got := res.Patched
 	if got == nil {
 		got = r.obj

@@ -143,7 +143,7 @@ func (s *suite) skipReason(e *Result) string {
 // evaluatedKind reports whether rows flagged as being about a policy of kind are evaluated.
 func evaluatedKind(kind string) bool {
 	return kind == "ValidatingPolicy" || kind == "ValidatingAdmissionPolicy" || kind == "DeletingPolicy" ||
-		kind == "GeneratingPolicy" || kind == "MutatingPolicy"
+		kind == "GeneratingPolicy" || kind == "MutatingPolicy" || kind == "MutatingAdmissionPolicy"
 }
 
 // policyName returns the name part of a policy reference "name" or "namespace/name".
