@@ -15,7 +15,33 @@ var errWholeResourceDeleted = errors.New("the patch deletes the whole resource")
 // StrategicMerge applies a Kyverno patchStrategicMerge overlay to resource and returns the patched copy; resource and
 // overlay are never modified. Anchors are resolved first (see the package documentation): when a conditional anchor
 // outside a list, or a global anchor, does not hold, the error wraps ErrConditionNotMet and nothing applies.
+//
+// Only the parts of the resource the overlay names are converted and merged; the rest of the result is shared with
+// resource (see subtree.go). The result is the one the merge of the whole resource gives, except that parts the
+// overlay does not name are kept as they are, where Kyverno would normalise lists merged by key (collapse elements
+// with the same key).
 func StrategicMerge(resource map[string]any, overlay map[string]any) (map[string]any, error) {
+	view, cut, ok := restrictTop(resource, overlay)
+	if !ok {
+		return strategicMergeWhole(resource, overlay)
+	}
+	merged, err := strategicMergeWhole(view, overlay)
+	switch {
+	case errors.Is(err, ErrConditionNotMet):
+		return nil, err
+	case err != nil:
+		// Report the error the whole merge gives: it may name a part of the resource the view left out.
+		return strategicMergeWhole(resource, overlay)
+	}
+	if out, ok := graftMap(resource, cut, merged); ok {
+		return out, nil
+	}
+	return strategicMergeWhole(resource, overlay)
+}
+
+// strategicMergeWhole converts the whole resource and overlay to YAML nodes, resolves the anchors and merges with
+// kustomize: the reference StrategicMerge must agree with on the parts the overlay names.
+func strategicMergeWhole(resource map[string]any, overlay map[string]any) (map[string]any, error) {
 	base, err := mapToNode(resource)
 	if err != nil {
 		return nil, fmt.Errorf("strategic merge: resource: %w", err)

@@ -1,0 +1,137 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bylaw-dev/bylaw/engine"
+	"github.com/bylaw-dev/bylaw/policy"
+)
+
+// PodDefaultsClusterPolicy is the patchStrategicMerge ClusterPolicy of the Pod-defaults benchmark.
+const PodDefaultsClusterPolicy = "testdata/bench/pod-defaults-clusterpolicy.yaml"
+
+// BenchmarkPods returns n varied Pods, the same for a given n on every run: one to four containers, up to two init
+// containers, volumes and their mounts, env, ports (the protocol sometimes left out), resources, and some labels,
+// annotations, owner references, tolerations and securityContexts already set. Numbers are int64, as the
+// admission decoder gives them.
+func PodDefaultsPods(n int) []map[string]any {
+	rng := rand.New(rand.NewPCG(14, uint64(n)))
+	pods := make([]map[string]any, n)
+	for i := range pods {
+		pods[i] = benchPod(rng, i)
+	}
+	return pods
+}
+
+func benchPod(rng *rand.Rand, i int) map[string]any {
+	name := fmt.Sprintf("app-%d", i)
+	labels := map[string]any{"app": name, "tier": []string{"web", "api", "worker"}[i%3]}
+	if i%4 == 0 {
+		labels["bylaw.dev/defaults"] = "custom"
+	}
+	meta := map[string]any{
+		"name": name + "-7d9f8", "namespace": fmt.Sprintf("team-%d", i%20), "labels": labels,
+		"annotations": map[string]any{"prometheus.io/scrape": "true", "prometheus.io/port": "9090"},
+	}
+	if i%2 == 0 {
+		meta["ownerReferences"] = []any{map[string]any{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+			"name": name + "-rs", "uid": fmt.Sprintf("uid-%d", i), "controller": true}}
+	}
+	volumes := []any{}
+	for v := range 1 + rng.IntN(3) {
+		volumes = append(volumes, map[string]any{"name": fmt.Sprintf("data-%d", v), "emptyDir": map[string]any{}})
+	}
+	volumes = append(volumes, map[string]any{"name": "config", "configMap": map[string]any{"name": name, "defaultMode": int64(420)}})
+	spec := map[string]any{
+		"serviceAccountName": name, "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+		"terminationGracePeriodSeconds": int64(30), "volumes": volumes,
+		"containers": benchContainers(rng, "c", 1+rng.IntN(4), len(volumes)),
+		"tolerations": []any{map[string]any{"key": "node.kubernetes.io/not-ready", "operator": "Exists",
+			"effect": "NoExecute", "tolerationSeconds": int64(300)}},
+	}
+	if n := rng.IntN(3); n > 0 {
+		spec["initContainers"] = benchContainers(rng, "init", n, len(volumes))
+	}
+	if i%3 == 0 {
+		spec["securityContext"] = map[string]any{"runAsUser": int64(1000), "fsGroup": int64(2000)}
+	}
+	return map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+}
+
+func benchContainers(rng *rand.Rand, prefix string, n, volumes int) []any {
+	out := make([]any, n)
+	for c := range out {
+		env := []any{}
+		for e := range rng.IntN(7) {
+			env = append(env, map[string]any{"name": fmt.Sprintf("VAR_%d", e), "value": fmt.Sprintf("value-%d", rng.IntN(100))})
+		}
+		port := map[string]any{"containerPort": int64(8080 + c), "name": fmt.Sprintf("http-%d", c)}
+		if rng.IntN(2) == 0 {
+			port["protocol"] = "TCP"
+		}
+		ctr := map[string]any{
+			"name": fmt.Sprintf("%s-%d", prefix, c), "image": fmt.Sprintf("registry.example/%s-%d:1.%d", prefix, c, rng.IntN(9)),
+			"args": []any{"--port", fmt.Sprint(8080 + c)}, "env": env, "ports": []any{port},
+			"resources": map[string]any{
+				"requests": map[string]any{"cpu": "100m", "memory": "128Mi"},
+				"limits":   map[string]any{"cpu": "500m", "memory": "256Mi"},
+			},
+			"volumeMounts": []any{map[string]any{"name": fmt.Sprintf("data-%d", c%max(volumes-1, 1)), "mountPath": "/data"}},
+		}
+		switch rng.IntN(3) {
+		case 0:
+			ctr["imagePullPolicy"] = "Always"
+		case 1:
+			ctr["securityContext"] = map[string]any{"allowPrivilegeEscalation": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}
+		}
+		out[c] = ctr
+	}
+	return out
+}
+
+// BenchmarkPodDefaultsStrategicMerge applies the Pod-defaults ClusterPolicy to 1,000 Pods, one Pod per operation:
+// "mutate" runs the rule, "mutate+patch" also computes the admission response's JSON patch.
+func BenchmarkPodDefaultsStrategicMerge(b *testing.B) {
+	e := engine.New()
+	doc, err := os.ReadFile(PodDefaultsClusterPolicy)
+	require.NoError(b, err)
+	p := loadBench(b, e, doc)
+	pods := PodDefaultsPods(1000)
+	for _, withPatch := range []bool{false, true} {
+		name := "mutate"
+		if withPatch {
+			name = "mutate+patch"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				in := engine.NewInput(engine.Request{Object: pods[i%len(pods)]})
+				i++
+				res := e.Mutate(context.Background(), p, in, engine.EvalOptions{})
+				if res.Patched == nil || res.Rules[0].Status != engine.StatusPass {
+					b.Fatalf("pod %d not mutated: %+v", i-1, res.Rules)
+				}
+				if withPatch {
+					if _, err := res.Patches(in); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func loadBench(b *testing.B, e *engine.Engine, doc []byte) *engine.Policy {
+	b.Helper()
+	set := policy.NewLoader(e).LoadBytes(PodDefaultsClusterPolicy, doc)
+	require.Empty(b, set.Errors)
+	require.Len(b, set.Policies, 1)
+	return set.Policies[0]
+}
