@@ -16,36 +16,53 @@ var errWholeResourceDeleted = errors.New("the patch deletes the whole resource")
 // overlay are never modified. Anchors are resolved first (see the package documentation): when a conditional anchor
 // outside a list, or a global anchor, does not hold, the error wraps ErrConditionNotMet and nothing applies.
 //
-// Only the parts of the resource the overlay names are converted and merged; the rest of the result is shared with
-// resource (see subtree.go). The result is the one the merge of the whole resource gives, except that parts the
-// overlay does not name are kept as they are, where Kyverno would normalise lists merged by key (collapse elements
-// with the same key).
+// Only the parts of the resource the overlay names are read, converted and merged; the rest of the result is shared
+// with resource. The result is the one the kustomize merge of the whole resource gives, except that parts the
+// overlay does not name are kept as they are, where kustomize would normalise them (collapse elements of a list
+// merged by key that share their key, read numbers back as int64).
 func StrategicMerge(resource map[string]any, overlay map[string]any) (map[string]any, error) {
-	view, cut, ok := restrictTop(resource, overlay)
-	if !ok {
+	if hasDirective(overlay) {
 		return strategicMergeWhole(resource, overlay)
 	}
-	merged, err := strategicMergeWhole(view, overlay)
-	switch {
-	case errors.Is(err, ErrConditionNotMet):
+	patch, err := resolveOverlay(anchorView(resource, overlay), overlay)
+	if err != nil {
 		return nil, err
-	case err != nil:
-		// Report the error the whole merge gives: it may name a part of the resource the view left out.
-		return strategicMergeWhole(resource, overlay)
 	}
-	if out, ok := graftMap(resource, cut, merged); ok {
-		return out, nil
+	if p, err := fromNode(patch); err == nil {
+		if pm, ok := p.(map[string]any); ok {
+			if out, ok := mergeNamed(resource, pm); ok {
+				return out, nil
+			}
+		}
 	}
 	return strategicMergeWhole(resource, overlay)
 }
 
-// strategicMergeWhole converts the whole resource and overlay to YAML nodes, resolves the anchors and merges with
-// kustomize: the reference StrategicMerge must agree with on the parts the overlay names.
+// strategicMergeWhole converts the whole resource to YAML nodes, resolves the anchors and merges with kustomize,
+// walking the whole object: the reference StrategicMerge agrees with, used for what mergeNamed does not reproduce.
 func strategicMergeWhole(resource map[string]any, overlay map[string]any) (map[string]any, error) {
 	base, err := mapToNode(resource)
 	if err != nil {
 		return nil, fmt.Errorf("strategic merge: resource: %w", err)
 	}
+	patch, err := resolveOverlayNodes(base, overlay)
+	if err != nil {
+		return nil, err
+	}
+	return mergeNodes(base, patch)
+}
+
+// resolveOverlay resolves the anchors of overlay against resource (or a view of it holding what the anchors read).
+func resolveOverlay(resource, overlay map[string]any) (*yaml.Node, error) {
+	base, err := mapToNode(resource)
+	if err != nil {
+		return nil, fmt.Errorf("strategic merge: resource: %w", err)
+	}
+	return resolveOverlayNodes(base, overlay)
+}
+
+// resolveOverlayNodes converts overlay to nodes and resolves its anchors against the resource node base.
+func resolveOverlayNodes(base *yaml.Node, overlay map[string]any) (*yaml.Node, error) {
 	patch, err := mapToNode(overlay)
 	if err != nil {
 		return nil, fmt.Errorf("strategic merge: overlay: %w", err)
@@ -56,7 +73,7 @@ func strategicMergeWhole(resource map[string]any, overlay map[string]any) (map[s
 		}
 		return nil, fmt.Errorf("strategic merge: failed to preprocess the overlay: %w", err)
 	}
-	return mergeNodes(base, patch)
+	return patch, nil
 }
 
 // mergeNodes merges the preprocessed overlay into the resource with the kustomize merge Kyverno uses, prepending new

@@ -1,0 +1,226 @@
+package mutate
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// mergeNamed merges the preprocessed overlay p (decoded from its nodes, so its numbers are int64 or float64) into
+// resource the way the kustomize merge does, descending only where
+// p names a field: every part of the resource p does not name is shared with the result, neither copied nor
+// converted. It reports false on anything it does not reproduce exactly (a `$` directive, a null outside a map
+// that has the key, a list kustomize merges by a key some element lacks or repeats, a value whose kind differs from
+// the resource's), for which the caller runs the kustomize merge on the whole resource.
+func mergeNamed(resource, p map[string]any) (map[string]any, bool) {
+	return mergeMap(resource, p, nil)
+}
+
+// mergeMap merges overlay map o into resource map res (with schema s, nil when unknown).
+func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any, bool) {
+	if hasDirective(o) {
+		return nil, false
+	}
+	s = schemaOf(s, res, o)
+	out := make(map[string]any, len(res)+len(o))
+	for k, v := range res {
+		out[k] = v
+	}
+	for k, ov := range o {
+		if ov == nil {
+			// A null deletes the key, present or not.
+			delete(out, k)
+			continue
+		}
+		rv, present := res[k]
+		merged, ok := mergeValue(rv, present && rv != nil, ov, fieldSchema(s, k))
+		if !ok {
+			return nil, false
+		}
+		out[k] = merged
+	}
+	return out, true
+}
+
+// mergeValue merges overlay value o (not null) into resource value rv; present is false when the resource lacks
+// the field or holds null.
+func mergeValue(rv any, present bool, o any, s *openapi.ResourceSchema) (any, bool) {
+	if !present {
+		return added(o, s)
+	}
+	switch ot := o.(type) {
+	case map[string]any:
+		rm, ok := rv.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		return mergeMap(rm, ot, s)
+	case []any:
+		rl, ok := rv.([]any)
+		if !ok {
+			return nil, false
+		}
+		if !isMergedByKey(s) {
+			return ot, true
+		}
+		return mergeByKey(rl, ot, s)
+	default:
+		if !isScalar(rv) {
+			return nil, false
+		}
+		return o, true
+	}
+}
+
+// mergeByKey merges a list kustomize merges by key: overlay elements first, in their order, each merged with the
+// resource element of the same key, then the resource elements no overlay element names, in their order.
+func mergeByKey(res, o []any, s *openapi.ResourceSchema) (any, bool) {
+	_, keys := s.PatchStrategyAndKeyList()
+	if len(keys) == 0 {
+		return nil, false
+	}
+	resIDs, ok := elementIDs(res, keys)
+	if !ok {
+		return nil, false
+	}
+	oIDs, ok := elementIDs(o, keys)
+	if !ok {
+		return nil, false
+	}
+	byID := make(map[string]int, len(res))
+	for i, id := range resIDs {
+		byID[id] = i
+	}
+	elements := s.Elements()
+	out := make([]any, 0, len(res)+len(o))
+	matched := make([]bool, len(res))
+	for i, e := range o {
+		om := e.(map[string]any)
+		if hasDirective(om) {
+			return nil, false
+		}
+		var merged any
+		if j, found := byID[oIDs[i]]; found {
+			matched[j] = true
+			merged, ok = mergeMap(res[j].(map[string]any), om, elements)
+		} else {
+			merged, ok = added(om, elements)
+		}
+		if !ok {
+			return nil, false
+		}
+		out = append(out, merged)
+	}
+	for j, e := range res {
+		if !matched[j] {
+			out = append(out, e)
+		}
+	}
+	return out, true
+}
+
+// elementIDs returns the key of each element of a list merged by keys: every element must be an object with every
+// key set to a non-empty scalar, and no two elements may share their key.
+func elementIDs(list []any, keys []string) ([]string, bool) {
+	ids := make([]string, len(list))
+	seen := make(map[string]bool, len(list))
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		var id strings.Builder
+		for _, k := range keys {
+			text, ok := scalarText(m[k])
+			if !ok || text == "" || m[k] == nil {
+				return nil, false
+			}
+			id.WriteString(text)
+			id.WriteByte(0)
+		}
+		if seen[id.String()] {
+			return nil, false
+		}
+		seen[id.String()] = true
+		ids[i] = id.String()
+	}
+	return ids, true
+}
+
+// added returns overlay value o for a field the resource lacks, as kustomize adds it: it must hold no null in an
+// object, no `$` directive, and every list merged by key in it must have distinct, complete keys.
+func added(o any, s *openapi.ResourceSchema) (any, bool) {
+	switch ot := o.(type) {
+	case map[string]any:
+		if hasDirective(ot) {
+			return nil, false
+		}
+		s = schemaOf(s, nil, ot)
+		for k, v := range ot {
+			if v == nil {
+				return nil, false
+			}
+			if _, ok := added(v, fieldSchema(s, k)); !ok {
+				return nil, false
+			}
+		}
+	case []any:
+		if isMergedByKey(s) {
+			_, keys := s.PatchStrategyAndKeyList()
+			if _, ok := elementIDs(ot, keys); !ok || len(keys) == 0 {
+				return nil, false
+			}
+			for _, e := range ot {
+				if _, ok := added(e, s.Elements()); !ok {
+					return nil, false
+				}
+			}
+		}
+	}
+	return o, true
+}
+
+// isMergedByKey reports a list field whose schema gives it the merge strategy; kustomize replaces every other list.
+func isMergedByKey(s *openapi.ResourceSchema) bool {
+	if s == nil {
+		return false
+	}
+	strategy, _ := s.PatchStrategyAndKey()
+	for _, part := range strings.Split(strategy, ",") {
+		if part == "merge" {
+			return true
+		}
+	}
+	return false
+}
+
+// schemaOf is the schema kustomize uses for a map: the one of its field, or else the one of the resource type named
+// by the apiVersion and kind of the resource's map or the overlay's.
+func schemaOf(s *openapi.ResourceSchema, res, o map[string]any) *openapi.ResourceSchema {
+	if s != nil {
+		return s
+	}
+	for _, m := range []map[string]any{res, o} {
+		if m == nil {
+			continue
+		}
+		apiVersion, _ := scalarText(m["apiVersion"])
+		kind, _ := scalarText(m["kind"])
+		if apiVersion == "" || kind == "" || m["apiVersion"] == nil || m["kind"] == nil {
+			continue
+		}
+		if found := openapi.SchemaForResourceType(kyaml.TypeMeta{APIVersion: apiVersion, Kind: kind}); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// fieldSchema is the schema of field key of a map with the given schema, nil when unknown.
+func fieldSchema(schema *openapi.ResourceSchema, key string) *openapi.ResourceSchema {
+	if schema == nil {
+		return nil
+	}
+	return schema.Field(key)
+}
