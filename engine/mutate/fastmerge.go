@@ -1,6 +1,7 @@
 package mutate
 
 import (
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -8,11 +9,11 @@ import (
 )
 
 // mergeNamed merges the preprocessed overlay p (decoded from its nodes, so its numbers are int64 or float64) into
-// resource the way the kustomize merge does, descending only where
-// p names a field: every part of the resource p does not name is shared with the result, neither copied nor
-// converted. It reports false on anything it does not reproduce exactly (a `$` directive, a null outside a map
-// that has the key, a list kustomize merges by a key some element lacks or repeats, a value whose kind differs from
-// the resource's), for which the caller runs the kustomize merge on the whole resource.
+// resource the way the kustomize merge does, descending only where p names a field: every part of the resource p
+// does not name is shared with the result, neither copied nor converted. It reports false on anything it does not
+// reproduce exactly (a `$` directive, an empty key, a null in a field the resource lacks, a list kustomize merges
+// by a key some element lacks or repeats, a set of scalars, a value whose kind differs from the resource's), for
+// which the caller runs the kustomize merge on the whole resource.
 func mergeNamed(resource, p map[string]any) (map[string]any, bool) {
 	return mergeMap(resource, p, nil)
 }
@@ -28,6 +29,10 @@ func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any,
 		out[k] = v
 	}
 	for k, ov := range o {
+		if k == "" {
+			// kustomize reads an empty field name as the map itself, and fails.
+			return nil, false
+		}
 		if ov == nil {
 			// A null deletes the key, present or not.
 			delete(out, k)
@@ -73,8 +78,10 @@ func mergeValue(rv any, present bool, o any, s *openapi.ResourceSchema) (any, bo
 	}
 }
 
-// mergeByKey merges a list kustomize merges by key: overlay elements first, in their order, each merged with the
-// resource element of the same key, then the resource elements no overlay element names, in their order.
+// mergeByKey merges a list kustomize merges by key, in kustomize's order. With one key: overlay elements first, in
+// their order, each merged with the resource element of the same key, then the resource elements no overlay
+// element names. With several keys (ports by containerPort and protocol): the overlay elements the resource lacks,
+// then the resource elements in their order, merged.
 func mergeByKey(res, o []any, s *openapi.ResourceSchema) (any, bool) {
 	_, keys := s.PatchStrategyAndKeyList()
 	if len(keys) == 0 {
@@ -93,31 +100,56 @@ func mergeByKey(res, o []any, s *openapi.ResourceSchema) (any, bool) {
 		byID[id] = i
 	}
 	elements := s.Elements()
-	out := make([]any, 0, len(res)+len(o))
-	matched := make([]bool, len(res))
+	fresh := make([]any, 0, len(o))
+	kept := slices.Clone(res)
+	var order []int // resource elements in their new order, with one key
 	for i, e := range o {
 		om := e.(map[string]any)
 		if hasDirective(om) {
 			return nil, false
 		}
-		var merged any
-		if j, found := byID[oIDs[i]]; found {
-			matched[j] = true
-			merged, ok = mergeMap(res[j].(map[string]any), om, elements)
-		} else {
-			merged, ok = added(om, elements)
+		j, found := byID[oIDs[i]]
+		if !found {
+			v, ok := added(om, elements)
+			if !ok {
+				return nil, false
+			}
+			fresh = append(fresh, v)
+			order = append(order, -len(fresh))
+			continue
 		}
+		merged, ok := mergeMap(res[j].(map[string]any), om, elements)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, merged)
+		kept[j] = merged
+		order = append(order, j)
 	}
-	for j, e := range res {
-		if !matched[j] {
+	if len(keys) > 1 {
+		return append(fresh, kept...), true
+	}
+	return singleKeyOrder(fresh, kept, order), true
+}
+
+// singleKeyOrder lists the elements the overlay names in its order (order holds resource indexes, and -n for the
+// n-th fresh element), then the other resource elements in their order.
+func singleKeyOrder(fresh, kept []any, order []int) []any {
+	out := make([]any, 0, len(fresh)+len(kept))
+	named := make([]bool, len(kept))
+	for _, j := range order {
+		if j < 0 {
+			out = append(out, fresh[-j-1])
+			continue
+		}
+		named[j] = true
+		out = append(out, kept[j])
+	}
+	for j, e := range kept {
+		if !named[j] {
 			out = append(out, e)
 		}
 	}
-	return out, true
+	return out
 }
 
 // elementIDs returns the key of each element of a list merged by keys: every element must be an object with every
@@ -158,7 +190,7 @@ func added(o any, s *openapi.ResourceSchema) (any, bool) {
 		}
 		s = schemaOf(s, nil, ot)
 		for k, v := range ot {
-			if v == nil {
+			if v == nil || k == "" {
 				return nil, false
 			}
 			if _, ok := added(v, fieldSchema(s, k)); !ok {

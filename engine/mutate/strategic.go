@@ -21,21 +21,34 @@ var errWholeResourceDeleted = errors.New("the patch deletes the whole resource")
 // overlay does not name are kept as they are, where kustomize would normalise them (collapse elements of a list
 // merged by key that share their key, read numbers back as int64).
 func StrategicMerge(resource map[string]any, overlay map[string]any) (map[string]any, error) {
+	out, handled, err := strategicMergeNamed(resource, overlay)
+	if handled {
+		return out, err
+	}
+	return strategicMergeWhole(resource, overlay)
+}
+
+// strategicMergeNamed resolves the anchors against a view of the fields the overlay names and merges it with
+// mergeNamed. It reports handled false, for the caller to merge the whole resource, when the overlay holds a
+// top-level directive or mergeNamed does not reproduce the kustomize merge.
+func strategicMergeNamed(resource map[string]any, overlay map[string]any) (out map[string]any, handled bool, err error) {
 	if hasDirective(overlay) {
-		return strategicMergeWhole(resource, overlay)
+		return nil, false, nil
 	}
 	patch, err := resolveOverlay(anchorView(resource, overlay), overlay)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	if p, err := fromNode(patch); err == nil {
-		if pm, ok := p.(map[string]any); ok {
-			if out, ok := mergeNamed(resource, pm); ok {
-				return out, nil
-			}
-		}
+	p, err := fromNode(patch)
+	if err != nil {
+		return nil, false, nil
 	}
-	return strategicMergeWhole(resource, overlay)
+	pm, ok := p.(map[string]any)
+	if !ok {
+		return nil, false, nil
+	}
+	out, ok = mergeNamed(resource, pm)
+	return out, ok, nil
 }
 
 // strategicMergeWhole converts the whole resource to YAML nodes, resolves the anchors and merges with kustomize,
