@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -128,10 +129,77 @@ func BenchmarkPodDefaultsStrategicMerge(b *testing.B) {
 	}
 }
 
-func loadBench(b *testing.B, e *engine.Engine, doc []byte) *engine.Policy {
+func loadBench(b testing.TB, e *engine.Engine, doc []byte) *engine.Policy {
 	b.Helper()
 	set := policy.NewLoader(e).LoadBytes(PodDefaultsClusterPolicy, doc)
 	require.Empty(b, set.Errors)
 	require.Len(b, set.Policies, 1)
 	return set.Policies[0]
+}
+
+// CheckPodDefaults asserts what the Pod-defaults policy does to pod, whatever the policy language: the label and
+// the Pod securityContext defaults added where absent (existing values kept), every container and init container
+// with imagePullPolicy IfNotPresent and allowPrivilegeEscalation false, and nothing else changed.
+func CheckPodDefaults(t testing.TB, pod, patched map[string]any) {
+	t.Helper()
+	want := podDefaultsWant(pod)
+	require.Equal(t, canonicalJSON(t, want), canonicalJSON(t, patched))
+}
+
+// podDefaultsWant builds the expected result of the Pod-defaults policy on pod by hand.
+func podDefaultsWant(pod map[string]any) map[string]any {
+	var want map[string]any
+	data, _ := json.Marshal(pod)
+	_ = json.Unmarshal(data, &want)
+	meta := want["metadata"].(map[string]any)
+	labels := meta["labels"].(map[string]any)
+	if _, ok := labels["bylaw.dev/defaults"]; !ok {
+		labels["bylaw.dev/defaults"] = "applied"
+	}
+	spec := want["spec"].(map[string]any)
+	sc, _ := spec["securityContext"].(map[string]any)
+	if sc == nil {
+		sc = map[string]any{}
+		spec["securityContext"] = sc
+	}
+	if _, ok := sc["runAsNonRoot"]; !ok {
+		sc["runAsNonRoot"] = true
+	}
+	if _, ok := sc["seccompProfile"]; !ok {
+		sc["seccompProfile"] = map[string]any{"type": "RuntimeDefault"}
+	}
+	for _, list := range []string{"containers", "initContainers"} {
+		containers, _ := spec[list].([]any)
+		for _, c := range containers {
+			ctr := c.(map[string]any)
+			ctr["imagePullPolicy"] = "IfNotPresent"
+			csc, _ := ctr["securityContext"].(map[string]any)
+			if csc == nil {
+				csc = map[string]any{}
+				ctr["securityContext"] = csc
+			}
+			csc["allowPrivilegeEscalation"] = false
+		}
+	}
+	return want
+}
+
+func canonicalJSON(t testing.TB, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(data)
+}
+
+// TestPodDefaultsClusterPolicy checks the benchmark's policy on the benchmark's Pods.
+func TestPodDefaultsClusterPolicy(t *testing.T) {
+	e := engine.New()
+	doc, err := os.ReadFile(PodDefaultsClusterPolicy)
+	require.NoError(t, err)
+	p := loadBench(t, e, doc)
+	for i, pod := range PodDefaultsPods(200) {
+		res := e.Mutate(context.Background(), p, engine.NewInput(engine.Request{Object: pod}), engine.EvalOptions{})
+		require.NotNil(t, res.Patched, "pod %d: %+v", i, res.Rules)
+		CheckPodDefaults(t, pod, res.Patched)
+	}
 }
