@@ -11,7 +11,7 @@ import (
 // mergeNamed merges the preprocessed overlay p (decoded from its nodes, so its numbers are int64 or float64) into
 // resource the way the kustomize merge does, descending only where p names a field: every part of the resource p
 // does not name is shared with the result, neither copied nor converted. It reports false on anything it does not
-// reproduce exactly (a `$` directive, an empty key, a null in a field the resource lacks, a list kustomize merges
+// reproduce exactly (a `$` directive, an empty key, a null inside a field the overlay adds, a list kustomize merges
 // by a key some element lacks or repeats, a set of scalars, a value whose kind differs from the resource's), for
 // which the caller runs the kustomize merge on the whole resource.
 func mergeNamed(resource, p map[string]any) (map[string]any, bool) {
@@ -39,7 +39,7 @@ func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any,
 			continue
 		}
 		rv, present := res[k]
-		merged, ok := mergeValue(rv, present && rv != nil, ov, fieldSchema(s, k))
+		merged, ok := mergeValue(rv, present && rv != nil, ov, fieldSchemaFor(s, k, ov))
 		if !ok {
 			return nil, false
 		}
@@ -193,7 +193,7 @@ func added(o any, s *openapi.ResourceSchema) (any, bool) {
 			if v == nil || k == "" {
 				return nil, false
 			}
-			if _, ok := added(v, fieldSchema(s, k)); !ok {
+			if _, ok := added(v, fieldSchemaFor(s, k, v)); !ok {
 				return nil, false
 			}
 		}
@@ -249,9 +249,10 @@ func schemaOf(s *openapi.ResourceSchema, res, o map[string]any) *openapi.Resourc
 	return nil
 }
 
-// fieldSchema is the schema of field key of a map with the given schema, nil when unknown.
-func fieldSchema(schema *openapi.ResourceSchema, key string) *openapi.ResourceSchema {
-	if schema == nil {
+// fieldSchemaFor is the schema of field key of a map with the given schema, nil when unknown or when the overlay's
+// value ov is a scalar (the merge of a scalar needs none, and looking it up costs).
+func fieldSchemaFor(schema *openapi.ResourceSchema, key string, ov any) *openapi.ResourceSchema {
+	if schema == nil || isScalar(ov) {
 		return nil
 	}
 	return schema.Field(key)
