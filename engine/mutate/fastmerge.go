@@ -15,15 +15,15 @@ import (
 // by a key some element lacks or repeats, a set of scalars, a value whose kind differs from the resource's), for
 // which the caller runs the kustomize merge on the whole resource.
 func mergeNamed(resource, p map[string]any) (map[string]any, bool) {
-	return mergeMap(resource, p, nil)
+	return mergeMap(resource, p, &schemaRef{resolved: true})
 }
 
 // mergeMap merges overlay map o into resource map res (with schema s, nil when unknown).
-func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any, bool) {
+func mergeMap(res, o map[string]any, s *schemaRef) (map[string]any, bool) {
 	if hasDirective(o) {
 		return nil, false
 	}
-	s = schemaOf(s, res, o)
+	s = s.forMap(res, o)
 	out := make(map[string]any, len(res)+len(o))
 	for k, v := range res {
 		out[k] = v
@@ -39,7 +39,7 @@ func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any,
 			continue
 		}
 		rv, present := res[k]
-		merged, ok := mergeValue(rv, present && rv != nil, ov, fieldSchemaFor(s, k, ov))
+		merged, ok := mergeValue(rv, present && rv != nil, ov, s.field(k, ov))
 		if !ok {
 			return nil, false
 		}
@@ -50,7 +50,7 @@ func mergeMap(res, o map[string]any, s *openapi.ResourceSchema) (map[string]any,
 
 // mergeValue merges overlay value o (not null) into resource value rv; present is false when the resource lacks
 // the field or holds null.
-func mergeValue(rv any, present bool, o any, s *openapi.ResourceSchema) (any, bool) {
+func mergeValue(rv any, present bool, o any, s *schemaRef) (any, bool) {
 	if !present {
 		return added(o, s)
 	}
@@ -66,7 +66,7 @@ func mergeValue(rv any, present bool, o any, s *openapi.ResourceSchema) (any, bo
 		if !ok {
 			return nil, false
 		}
-		if !isMergedByKey(s) {
+		if !isMergedByKey(s.get()) {
 			return ot, true
 		}
 		return mergeByKey(rl, ot, s)
@@ -82,8 +82,8 @@ func mergeValue(rv any, present bool, o any, s *openapi.ResourceSchema) (any, bo
 // their order, each merged with the resource element of the same key, then the resource elements no overlay
 // element names. With several keys (ports by containerPort and protocol): the overlay elements the resource lacks,
 // then the resource elements in their order, merged.
-func mergeByKey(res, o []any, s *openapi.ResourceSchema) (any, bool) {
-	_, keys := s.PatchStrategyAndKeyList()
+func mergeByKey(res, o []any, s *schemaRef) (any, bool) {
+	_, keys := s.get().PatchStrategyAndKeyList()
 	if len(keys) == 0 {
 		return nil, false
 	}
@@ -99,7 +99,7 @@ func mergeByKey(res, o []any, s *openapi.ResourceSchema) (any, bool) {
 	for i, id := range resIDs {
 		byID[id] = i
 	}
-	elements := s.Elements()
+	elements := s.elements()
 	fresh := make([]any, 0, len(o))
 	kept := slices.Clone(res)
 	var order []int // resource elements in their new order, with one key
@@ -182,29 +182,29 @@ func elementIDs(list []any, keys []string) ([]string, bool) {
 
 // added returns overlay value o for a field the resource lacks, as kustomize adds it: it must hold no null in an
 // object, no `$` directive, and every list merged by key in it must have distinct, complete keys.
-func added(o any, s *openapi.ResourceSchema) (any, bool) {
+func added(o any, s *schemaRef) (any, bool) {
 	switch ot := o.(type) {
 	case map[string]any:
 		if hasDirective(ot) {
 			return nil, false
 		}
-		s = schemaOf(s, nil, ot)
+		s = s.forMap(nil, ot)
 		for k, v := range ot {
 			if v == nil || k == "" {
 				return nil, false
 			}
-			if _, ok := added(v, fieldSchemaFor(s, k, v)); !ok {
+			if _, ok := added(v, s.field(k, v)); !ok {
 				return nil, false
 			}
 		}
 	case []any:
-		if isMergedByKey(s) {
-			_, keys := s.PatchStrategyAndKeyList()
+		if isMergedByKey(s.get()) {
+			_, keys := s.get().PatchStrategyAndKeyList()
 			if _, ok := elementIDs(ot, keys); !ok || len(keys) == 0 {
 				return nil, false
 			}
 			for _, e := range ot {
-				if _, ok := added(e, s.Elements()); !ok {
+				if _, ok := added(e, s.elements()); !ok {
 					return nil, false
 				}
 			}
@@ -227,33 +227,67 @@ func isMergedByKey(s *openapi.ResourceSchema) bool {
 	return false
 }
 
-// schemaOf is the schema kustomize uses for a map: the one of its field, or else the one of the resource type named
-// by the apiVersion and kind of the resource's map or the overlay's.
-func schemaOf(s *openapi.ResourceSchema, res, o map[string]any) *openapi.ResourceSchema {
-	if s != nil {
-		return s
+// schemaRef is the schema of a place in the merged object, looked up on first use: kustomize's schema lookups
+// resolve references and cost, and most places (maps of scalars) never need theirs.
+type schemaRef struct {
+	parent   *schemaRef
+	key      string // the field of parent, or "" for parent's list elements
+	resolved bool
+	schema   *openapi.ResourceSchema
+}
+
+// get returns the schema, nil when unknown.
+func (r *schemaRef) get() *openapi.ResourceSchema {
+	if r == nil {
+		return nil
+	}
+	if !r.resolved {
+		r.resolved = true
+		if p := r.parent.get(); p != nil {
+			if r.key == "" {
+				r.schema = p.Elements()
+			} else {
+				r.schema = p.Field(r.key)
+			}
+		}
+	}
+	return r.schema
+}
+
+// field is the place of field key, nil when the overlay's value ov is a scalar (whose merge needs no schema).
+func (r *schemaRef) field(key string, ov any) *schemaRef {
+	if isScalar(ov) {
+		return nil
+	}
+	return &schemaRef{parent: r, key: key}
+}
+
+// elements is the place of the elements of a list.
+func (r *schemaRef) elements() *schemaRef {
+	return &schemaRef{parent: r}
+}
+
+// forMap is the schema kustomize uses for a map: the one of its field or else, when it has none, the one of the
+// resource type named by the apiVersion and kind of the resource's map or the overlay's.
+func (r *schemaRef) forMap(res, o map[string]any) *schemaRef {
+	embedded := false
+	for _, m := range []map[string]any{res, o} {
+		_, hasAPIVersion := m["apiVersion"]
+		_, hasKind := m["kind"]
+		embedded = embedded || (hasAPIVersion && hasKind)
+	}
+	if !embedded || r.get() != nil {
+		return r
 	}
 	for _, m := range []map[string]any{res, o} {
-		if m == nil {
-			continue
-		}
 		apiVersion, _ := scalarText(m["apiVersion"])
 		kind, _ := scalarText(m["kind"])
 		if apiVersion == "" || kind == "" || m["apiVersion"] == nil || m["kind"] == nil {
 			continue
 		}
 		if found := openapi.SchemaForResourceType(kyaml.TypeMeta{APIVersion: apiVersion, Kind: kind}); found != nil {
-			return found
+			return &schemaRef{resolved: true, schema: found}
 		}
 	}
-	return nil
-}
-
-// fieldSchemaFor is the schema of field key of a map with the given schema, nil when unknown or when the overlay's
-// value ov is a scalar (the merge of a scalar needs none, and looking it up costs).
-func fieldSchemaFor(schema *openapi.ResourceSchema, key string, ov any) *openapi.ResourceSchema {
-	if schema == nil || isScalar(ov) {
-		return nil
-	}
-	return schema.Field(key)
+	return r
 }
