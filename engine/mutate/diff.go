@@ -3,6 +3,7 @@ package mutate
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,9 @@ func (o Operation) MarshalJSON() ([]byte, error) {
 
 // Diff returns the RFC 6902 operations that turn before into after. Map keys are visited in sorted order, removals
 // before additions; list elements are compared by position, extra elements removed from the end or appended. Numbers
-// compare by value whatever their Go type. Operation values share structure with after.
+// compare by value whatever their Go type. Operation values share structure with after. Maps and lists that before
+// and after share (the same value in memory) are equal without a walk, so the diff of a strategic merge's result
+// costs what the overlay names, not the whole object.
 func Diff(before, after map[string]any) ([]Operation, error) {
 	var ops []Operation
 	if err := diffMap("", before, after, &ops); err != nil {
@@ -43,6 +46,9 @@ func Diff(before, after map[string]any) ([]Operation, error) {
 }
 
 func diffValue(path string, a, b any, ops *[]Operation) error {
+	if shared(a, b) {
+		return nil
+	}
 	switch at := a.(type) {
 	case map[string]any:
 		if bt, ok := b.(map[string]any); ok {
@@ -96,6 +102,21 @@ func diffList(path string, a, b []any, ops *[]Operation) error {
 		*ops = append(*ops, Operation{Op: "add", Path: path + "/" + strconv.Itoa(i), Value: b[i]})
 	}
 	return nil
+}
+
+// shared reports two maps or lists that are the same value in memory, as the parts of a strategic merge's result
+// the overlay does not name are: they are equal without a walk.
+func shared(a, b any) bool {
+	switch at := a.(type) {
+	case map[string]any:
+		bt, ok := b.(map[string]any)
+		return ok && at != nil && bt != nil && reflect.ValueOf(at).UnsafePointer() == reflect.ValueOf(bt).UnsafePointer()
+	case []any:
+		bt, ok := b.([]any)
+		return ok && len(at) > 0 && len(at) == len(bt) && &at[0] == &bt[0]
+	default:
+		return false
+	}
 }
 
 func sortedKeys(m map[string]any) []string {

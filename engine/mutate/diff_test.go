@@ -51,6 +51,33 @@ func TestDiffUnsupportedValue(t *testing.T) {
 	assert.ErrorContains(t, err, "unsupported value type")
 }
 
+// TestDiffSkipsShared checks that maps and lists before and after share are not walked: walking them would meet
+// the unsupported value and fail. Lists of the same backing array but other lengths are still compared.
+func TestDiffSkipsShared(t *testing.T) {
+	sharedMap := map[string]any{"x": struct{}{}}
+	sharedList := []any{struct{}{}, "b"}
+	tests := []struct {
+		name          string
+		before, after map[string]any
+		want          []Operation
+	}{
+		{name: "shared map", before: map[string]any{"m": sharedMap, "n": int64(1)},
+			after: map[string]any{"m": sharedMap, "n": int64(2)},
+			want:  []Operation{{Op: "replace", Path: "/n", Value: int64(2)}}},
+		{name: "shared list", before: map[string]any{"l": sharedList}, after: map[string]any{"l": sharedList}},
+		{name: "same array, shorter list", before: map[string]any{"l": sharedList[1:]},
+			after: map[string]any{"l": sharedList[1:1]},
+			want:  []Operation{{Op: "remove", Path: "/l/0"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Diff(tc.before, tc.after)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
 func TestOperationJSON(t *testing.T) {
 	tests := []struct {
 		op   Operation

@@ -28,6 +28,16 @@
 // also normalises untouched lists with merge keys (duplicate keys collapse), as in Kyverno. The quirks of Kyverno's
 // preprocessing are kept on purpose, so outputs agree with Kyverno's once decoded.
 //
+// StrategicMerge does not walk the whole resource to get there. The anchors only read the fields the overlay names,
+// so they are resolved against a view of the resource holding just those (subtree.go). The resolved overlay is then
+// merged natively with the kustomize merge's rules (fastmerge.go), descending only where it names a field: the rest
+// of the result is shared with the resource, neither copied nor converted, and [Diff] skips what is shared. What
+// the native merge does not reproduce exactly (a `$patch` directive, a null inside a field the overlay adds, a list
+// merged by key whose elements lack or repeat their key, a set of scalars such as finalizers, a value of another
+// kind than the resource's) goes through the kustomize merge of the whole resource, which stays the reference the
+// differential tests compare with. One difference remains on purpose: parts of the resource the overlay does not
+// name are kept as they are, where Kyverno would normalise them (collapse duplicate keys in a list merged by key).
+//
 // # JSON patch
 //
 // [JSON6902] applies a `patchesJson6902` string (a JSON or YAML list of RFC 6902 operations) with

@@ -38,7 +38,9 @@ func toNode(v any) (*yaml.Node, error) {
 		}
 		return n, nil
 	case string:
-		return scalar(tagStr, t), nil
+		// Quoted, as the JSON it stands for: kustomize then need not parse the text to tell whether YAML 1.1 would
+		// read it as a string.
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tagStr, Value: t, Style: yaml.DoubleQuotedStyle}, nil
 	case bool:
 		return scalar(tagBool, strconv.FormatBool(t)), nil
 	case nil:

@@ -57,12 +57,13 @@ func checkOutcome(t *testing.T, tc strategicCase, got map[string]any, err error)
 	}
 }
 
-// TestStrategicMergeIntegersStayIntegers checks the decoded types of the result.
+// TestStrategicMergeIntegersStayIntegers checks the decoded types of the result: what the overlay names is decoded
+// as Kyverno reads the merged YAML (integers as int64), what it does not name is shared with the resource as it is.
 func TestStrategicMergeIntegersStayIntegers(t *testing.T) {
-	resource := map[string]any{"kind": "Pod", "apiVersion": "v1", "spec": map[string]any{"a": 1, "b": 2.5}}
-	got, err := StrategicMerge(resource, map[string]any{"spec": map[string]any{"c": int64(3), "d": 4.0, "e": nil}})
+	resource := map[string]any{"kind": "Pod", "apiVersion": "v1", "spec": map[string]any{"a": 1, "b": 2.5, "f": 5}}
+	got, err := StrategicMerge(resource, map[string]any{"spec": map[string]any{"a": 1.0, "c": int64(3), "d": 4.0, "e": nil}})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"a": int64(1), "b": 2.5, "c": int64(3), "d": int64(4)}, got["spec"])
+	assert.Equal(t, map[string]any{"a": int64(1), "b": 2.5, "c": int64(3), "d": int64(4), "f": 5}, got["spec"])
 }
 
 // TestStrategicMergeErrors covers inputs Kyverno never produces.
@@ -72,7 +73,7 @@ func TestStrategicMergeErrors(t *testing.T) {
 		resource, overlay map[string]any
 		want              string
 	}{
-		{name: "unsupported resource value", resource: map[string]any{"a": struct{}{}}, overlay: map[string]any{},
+		{name: "unsupported resource value", resource: map[string]any{"a": struct{}{}}, overlay: map[string]any{"a": 1},
 			want: "resource: a: unsupported value type struct {}"},
 		{name: "unsupported overlay value", resource: map[string]any{}, overlay: map[string]any{"a": []int{1}},
 			want: "overlay: a: unsupported value type []int"},
